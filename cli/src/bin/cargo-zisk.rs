@@ -1,0 +1,2 @@
+//! `cargo-zisk`: build, run, prove and verify ZisK programs.
+fn main() {}

@@ -1,0 +1,2 @@
+//! `ziskemu`: runs a RISC-V ELF in the ZisK emulator.
+fn main() {}

@@ -1,0 +1,1 @@
+//! PIL2 parser: text to AST, with diagnostics.
