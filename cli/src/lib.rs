@@ -1,1 +1,2 @@
 //! Shared code of the `cargo-zisk` and `ziskemu` binaries.
+pub mod emu;
