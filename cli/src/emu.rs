@@ -1,6 +1,12 @@
 //! Running an ELF in the emulator with the `ziskemu` options (shared by `ziskemu` and `cargo-zisk run`).
 
-use std::path::PathBuf;
+use anyhow::Context;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use zisk_vm::consts::{DEFAULT_MAX_STEPS, OUTPUT_SLOTS};
+use zisk_vm::stats::{RegTrace, Stats};
+use zisk_vm::{Emulator, RunOptions, RunResult, ZiskRom};
 
 /// The emulator options, as `ziskemu` and `cargo-zisk run` accept them.
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -11,7 +17,7 @@ pub struct EmuOptions {
     /// Input file (raw bytes, passed to the guest's `read_input()`)
     #[arg(short = 'i', long = "inputs", alias = "input")]
     pub inputs: Option<PathBuf>,
-    /// Stop with an error after this many steps
+    /// Stop with an error after this many steps [default: 2^36-1]
     #[arg(short = 'n', long = "max-steps")]
     pub max_steps: Option<u64>,
     /// Print execution metrics (steps, duration, throughput)
@@ -31,7 +37,110 @@ pub struct EmuOptions {
     pub tracerv: bool,
 }
 
+/// The emulation itself failed; the message (`Error during emulation: ...`) was already printed.
+#[derive(Debug, thiserror::Error)]
+#[error("emulation failed: {0}")]
+pub struct EmulationFailed(pub zisk_vm::EmuError);
+
+/// Reads and transpiles an ELF file, with errors that name the file.
+pub fn load_rom(path: &Path) -> anyhow::Result<ZiskRom> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read ELF file {}", path.display()))?;
+    zisk_vm::transpile_elf(&bytes).with_context(|| format!("invalid ELF file {}", path.display()))
+}
+
+/// Reads an input file (none: empty input).
+pub fn load_input(path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+    match path {
+        Some(p) => {
+            std::fs::read(p).with_context(|| format!("cannot read input file {}", p.display()))
+        }
+        None => Ok(Vec::new()),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn clock() -> u64 {
+    // SAFETY: rdtsc has no preconditions on x86-64.
+    unsafe { core::arch::x86_64::_rdtsc() }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn clock() -> u64 {
+    0
+}
+
 /// Runs the emulator as `ziskemu` does: prints the outputs, returns an error on failure.
 pub fn run_emulator(opts: &EmuOptions) -> anyhow::Result<()> {
-    anyhow::bail!("emulator not wired yet: {:?}", opts.elf)
+    let elf = opts
+        .elf
+        .as_deref()
+        .context("no ELF file given (use -e FILE)")?;
+    let rom = load_rom(elf)?;
+    let input = load_input(opts.inputs.as_deref())?;
+    let emu = Emulator::new(&rom);
+    let run_opts = RunOptions {
+        max_steps: opts.max_steps.unwrap_or(DEFAULT_MAX_STEPS),
+        ..Default::default()
+    };
+    let console: Box<dyn Write> = Box::new(std::io::LineWriter::new(std::io::stdout()));
+    let mut stats = Stats::default();
+    let start = Instant::now();
+    let clock_start = clock();
+    let result: Result<RunResult, zisk_vm::EmuError> = if opts.stats {
+        emu.run_observed(&input, &run_opts, console, &mut stats)
+    } else if opts.tracerv {
+        let mut trace = RegTrace::new(std::io::BufWriter::new(std::io::stdout()));
+        let r = emu.run_observed(&input, &run_opts, console, &mut trace);
+        trace
+            .into_inner()
+            .flush()
+            .context("writing the register trace")?;
+        r
+    } else {
+        emu.run(&input, &run_opts, console)
+    };
+    let clocks = clock().wrapping_sub(clock_start);
+    let duration = start.elapsed().as_secs_f64();
+    let result = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("Error during emulation: {e}");
+            return Err(EmulationFailed(e).into());
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    if opts.log_metrics {
+        let steps = result.steps;
+        let tp = steps as f64 / duration.max(1e-9) / 1e6;
+        let freq = clocks as f64 / duration.max(1e-9) / 1e6;
+        let cps = clocks as f64 / steps.max(1) as f64;
+        writeln!(
+            out,
+            "process_rom() steps={steps} duration={duration:.4} tp={tp:.4} Msteps/s freq={freq:.4} {cps:.4} clocks/step"
+        )?;
+    }
+    if opts.stats {
+        write!(out, "{}", stats.report())?;
+        writeln!(out)?;
+    }
+    let shown = if opts.log_output {
+        OUTPUT_SLOTS
+    } else {
+        result.outputs_set
+    };
+    for v in &result.outputs[..shown] {
+        writeln!(out, "{v:08x}")?;
+    }
+    out.flush()?;
+    if let Some(path) = &opts.output {
+        let bytes: Vec<u8> = result
+            .outputs
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        std::fs::write(path, bytes)
+            .with_context(|| format!("cannot write output file {}", path.display()))?;
+    }
+    Ok(())
 }

@@ -1,0 +1,106 @@
+//! Typed errors of the transpiler and the emulator.
+
+use thiserror::Error;
+
+/// Errors found while loading and transpiling an ELF file.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ElfError {
+    /// The bytes are not an ELF file.
+    #[error("not an ELF file: {0}")]
+    NotElf(String),
+    /// An ELF, but not 64-bit little-endian RISC-V.
+    #[error("not a 64-bit RISC-V ELF: {0}")]
+    WrongArch(String),
+    /// A section lies where the VM cannot place it.
+    #[error("section {name} at {addr:#x}..{end:#x} {reason}")]
+    BadSection {
+        /// Section name.
+        name: String,
+        /// Start address.
+        addr: u64,
+        /// End address (exclusive).
+        end: u64,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// No executable code.
+    #[error("the ELF file has no executable code")]
+    NoCode,
+    /// The entry point is not an instruction.
+    #[error("entry point {0:#x} is not inside the program code")]
+    BadEntry(u64),
+}
+
+/// Errors raised while executing a program.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum EmuError {
+    /// The step limit was reached before the program ended.
+    #[error("EmulationNoCompleted")]
+    EmulationNoCompleted,
+    /// The program executed an instruction outside RV64IMAC.
+    #[error("illegal instruction {word:#010x} at pc {pc:#x}")]
+    IllegalInstruction {
+        /// The instruction's encoding.
+        word: u32,
+        /// Its address.
+        pc: u64,
+    },
+    /// The guest aborted (a Rust panic ends in `unimp`).
+    #[error("guest program aborted (panic) at pc {pc:#x}")]
+    GuestAbort {
+        /// Address of the abort instruction.
+        pc: u64,
+    },
+    /// A load outside readable memory.
+    #[error("invalid memory read of {width} bytes at {addr:#x} (pc {pc:#x})")]
+    BadRead {
+        /// Address.
+        addr: u64,
+        /// Width in bytes.
+        width: u64,
+        /// pc of the instruction.
+        pc: u64,
+    },
+    /// A store outside writable memory.
+    #[error("invalid memory write of {width} bytes at {addr:#x} (pc {pc:#x})")]
+    BadWrite {
+        /// Address.
+        addr: u64,
+        /// Width in bytes.
+        width: u64,
+        /// pc of the instruction.
+        pc: u64,
+    },
+    /// A jump to an address that holds no instruction.
+    #[error("jump to {target:#x}, which is not an instruction (from pc {pc:#x})")]
+    BadJump {
+        /// Target address.
+        target: u64,
+        /// pc of the jump.
+        pc: u64,
+    },
+    /// An operation this VM does not support yet.
+    #[error("unsupported operation {name} at pc {pc:#x}")]
+    Unsupported {
+        /// Operation name.
+        name: &'static str,
+        /// Its address.
+        pc: u64,
+    },
+    /// The input does not fit the input region.
+    #[error("input of {len} bytes is larger than the input region ({max} bytes)")]
+    InputTooLarge {
+        /// Input size.
+        len: u64,
+        /// Largest allowed.
+        max: u64,
+    },
+    /// A `pubout` with an index outside 0..32.
+    #[error("public output index {index} out of range at pc {pc:#x}")]
+    BadPubout {
+        /// The index.
+        index: u64,
+        /// pc.
+        pc: u64,
+    },
+}
