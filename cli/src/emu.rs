@@ -109,30 +109,13 @@ pub fn run_emulator(opts: &EmuOptions) -> anyhow::Result<()> {
             return Err(EmulationFailed(e).into());
         }
     };
+    let report = render_report(opts, &result, &stats, duration, clocks);
     let mut out = std::io::stdout().lock();
-    if opts.log_metrics {
-        let steps = result.steps;
-        let tp = steps as f64 / duration.max(1e-9) / 1e6;
-        let freq = clocks as f64 / duration.max(1e-9) / 1e6;
-        let cps = clocks as f64 / steps.max(1) as f64;
-        writeln!(
-            out,
-            "process_rom() steps={steps} duration={duration:.4} tp={tp:.4} Msteps/s freq={freq:.4} {cps:.4} clocks/step"
-        )?;
+    match out.write_all(report.as_bytes()).and_then(|()| out.flush()) {
+        // A reader that stopped early (`| head`) is not an error of the run.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        r => r.context("writing to stdout")?,
     }
-    if opts.stats {
-        write!(out, "{}", stats.report())?;
-        writeln!(out)?;
-    }
-    let shown = if opts.log_output {
-        OUTPUT_SLOTS
-    } else {
-        result.outputs_set
-    };
-    for v in &result.outputs[..shown] {
-        writeln!(out, "{v:08x}")?;
-    }
-    out.flush()?;
     if let Some(path) = &opts.output {
         let bytes: Vec<u8> = result
             .outputs
@@ -143,4 +126,28 @@ pub fn run_emulator(opts: &EmuOptions) -> anyhow::Result<()> {
             .with_context(|| format!("cannot write output file {}", path.display()))?;
     }
     Ok(())
+}
+
+/// The text `ziskemu` prints after a successful run: metrics, statistics and the outputs.
+fn render_report(opts: &EmuOptions, result: &RunResult, stats: &Stats, duration: f64, clocks: u64) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if opts.log_metrics {
+        let steps = result.steps;
+        let tp = steps as f64 / duration.max(1e-9) / 1e6;
+        let freq = clocks as f64 / duration.max(1e-9) / 1e6;
+        let cps = clocks as f64 / steps.max(1) as f64;
+        let _ = writeln!(
+            out,
+            "process_rom() steps={steps} duration={duration:.4} tp={tp:.4} Msteps/s freq={freq:.4} {cps:.4} clocks/step"
+        );
+    }
+    if opts.stats {
+        let _ = writeln!(out, "{}", stats.report());
+    }
+    let shown = if opts.log_output { OUTPUT_SLOTS } else { result.outputs_set };
+    for v in &result.outputs[..shown] {
+        let _ = writeln!(out, "{v:08x}");
+    }
+    out
 }

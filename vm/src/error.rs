@@ -95,6 +95,14 @@ pub enum EmuError {
         /// Largest allowed.
         max: u64,
     },
+    /// A chunk of a minimal trace does not replay as recorded.
+    #[error("trace chunk starting at step {step} does not replay: {reason}")]
+    TraceMismatch {
+        /// First step of the chunk.
+        step: u64,
+        /// What differed.
+        reason: &'static str,
+    },
     /// A `pubout` with an index outside 0..32.
     #[error("public output index {index} out of range at pc {pc:#x}")]
     BadPubout {

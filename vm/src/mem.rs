@@ -49,6 +49,12 @@ fn read_le(buf: &[u8], off: usize, width: u64) -> Option<u64> {
     })
 }
 
+/// Mask of the low `width` bytes (`width` in 1, 2, 4, 8).
+#[inline(always)]
+fn width_mask(width: u64) -> u64 {
+    u64::MAX >> (64 - 8 * width)
+}
+
 #[inline(always)]
 fn write_le(buf: &mut [u8], off: usize, width: u64, value: u64) -> Option<()> {
     let bytes = value.to_le_bytes();
@@ -109,7 +115,12 @@ impl Memory {
     fn read_raw(&self, addr: u64, width: u64) -> Option<u64> {
         let off = addr.wrapping_sub(RAM_ADDR);
         if off <= RAM_SIZE - 8 {
-            return read_le(&self.ram, off as usize, width);
+            debug_assert_eq!(self.ram.len() as u64, RAM_SIZE);
+            // SAFETY: `ram` holds RAM_SIZE bytes and off + 8 <= RAM_SIZE, so the 8-byte read is in bounds.
+            let word = unsafe {
+                std::ptr::read_unaligned(self.ram.as_ptr().add(off as usize) as *const u64)
+            };
+            return Some(u64::from_le(word) & width_mask(width));
         }
         self.read_slow(addr, width)
     }
@@ -192,7 +203,17 @@ impl MemBackend for Memory {
                 // A partial or unaligned write is a read-modify-write of the aligned words.
                 self.record_read(addr, width);
             }
-            write_le(&mut self.ram, off as usize, width, value);
+            debug_assert_eq!(self.ram.len() as u64, RAM_SIZE);
+            // SAFETY: `ram` holds RAM_SIZE bytes and off + 8 <= RAM_SIZE; width <= 8.
+            unsafe {
+                let p = self.ram.as_mut_ptr().add(off as usize);
+                match width {
+                    8 => std::ptr::write_unaligned(p as *mut u64, value.to_le()),
+                    4 => std::ptr::write_unaligned(p as *mut u32, (value as u32).to_le()),
+                    2 => std::ptr::write_unaligned(p as *mut u16, (value as u16).to_le()),
+                    _ => *p = value as u8,
+                }
+            }
             if off < SYS_END_OFFSET {
                 self.write_sys(addr, width, value);
             }
