@@ -321,7 +321,7 @@ impl<'a> Emulator<'a> {
             let inst = &code[idx];
             let pc = inst.pc;
             let a = match inst.a_src {
-                SRC_REG => regs[inst.a as usize],
+                SRC_REG => regs[(inst.a & 31) as usize],
                 SRC_IMM => inst.a,
                 SRC_C => last_c,
                 SRC_MEM => match mem.read(inst.a, 8, pc) {
@@ -331,7 +331,7 @@ impl<'a> Emulator<'a> {
                 _ => step,
             };
             let b = match inst.b_src {
-                SRC_REG => regs[inst.b as usize],
+                SRC_REG => regs[(inst.b & 31) as usize],
                 SRC_IMM => inst.b,
                 SRC_IND => match mem.read(a.wrapping_add(inst.b), inst.width as u64, pc) {
                     Ok(v) => v,
@@ -363,7 +363,7 @@ impl<'a> Emulator<'a> {
             };
             match inst.store {
                 STORE_NONE => {}
-                STORE_REG => regs[inst.store_offset as usize] = value,
+                STORE_REG => regs[(inst.store_offset & 31) as usize] = value,
                 STORE_IND => {
                     let addr = a.wrapping_add(inst.store_offset);
                     if let Err(e) = mem.write(addr, inst.width as u64, value, pc) {
