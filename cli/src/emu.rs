@@ -129,7 +129,13 @@ pub fn run_emulator(opts: &EmuOptions) -> anyhow::Result<()> {
 }
 
 /// The text `ziskemu` prints after a successful run: metrics, statistics and the outputs.
-fn render_report(opts: &EmuOptions, result: &RunResult, stats: &Stats, duration: f64, clocks: u64) -> String {
+fn render_report(
+    opts: &EmuOptions,
+    result: &RunResult,
+    stats: &Stats,
+    duration: f64,
+    clocks: u64,
+) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     if opts.log_metrics {
@@ -145,7 +151,11 @@ fn render_report(opts: &EmuOptions, result: &RunResult, stats: &Stats, duration:
     if opts.stats {
         let _ = writeln!(out, "{}", stats.report());
     }
-    let shown = if opts.log_output { OUTPUT_SLOTS } else { result.outputs_set };
+    let shown = if opts.log_output {
+        OUTPUT_SLOTS
+    } else {
+        result.outputs_set
+    };
     for v in &result.outputs[..shown] {
         let _ = writeln!(out, "{v:08x}");
     }
