@@ -1,2 +1,5 @@
 //! Shared code of the `cargo-zisk` and `ziskemu` binaries.
+pub mod build;
 pub mod emu;
+pub mod sdk;
+pub mod toolchain;
