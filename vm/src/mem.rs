@@ -282,7 +282,7 @@ impl MemBackend for ReplayMemory<'_> {
 
     #[inline(always)]
     fn write(&mut self, addr: u64, width: u64, _value: u64, pc: u64) -> Result<(), EmuError> {
-        let in_ram = addr >= RAM_ADDR && addr < RAM_ADDR + RAM_SIZE;
+        let in_ram = (RAM_ADDR..RAM_ADDR + RAM_SIZE).contains(&addr);
         if in_ram && (width != 8 || addr & 7 != 0) {
             self.next(addr, width, pc)?;
             if (addr & 7) + width > 8 {

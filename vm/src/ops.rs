@@ -206,13 +206,10 @@ pub fn exec(code: u8, a: u64, b: u64) -> Option<(u64, bool)> {
             false,
         ),
         op::MUL_W => (sext32((a as u32).wrapping_mul(b as u32) as u64), false),
-        op::DIVU => {
-            if b == 0 {
-                (u64::MAX, true)
-            } else {
-                (a / b, false)
-            }
-        }
+        op::DIVU => match a.checked_div(b) {
+            Some(q) => (q, false),
+            None => (u64::MAX, true),
+        },
         op::REMU => {
             if b == 0 {
                 (a, true)
@@ -234,13 +231,10 @@ pub fn exec(code: u8, a: u64, b: u64) -> Option<(u64, bool)> {
                 ((a as i64).wrapping_rem(b as i64) as u64, false)
             }
         }
-        op::DIVU_W => {
-            if b as u32 == 0 {
-                (u64::MAX, true)
-            } else {
-                (sext32(((a as u32) / (b as u32)) as u64), false)
-            }
-        }
+        op::DIVU_W => match (a as u32).checked_div(b as u32) {
+            Some(q) => (sext32(q as u64), false),
+            None => (u64::MAX, true),
+        },
         op::REMU_W => {
             if b as u32 == 0 {
                 (sext32(a), true)

@@ -185,15 +185,14 @@ impl Stats {
         let _ = writeln!(s, "Registers:");
         let total_reads: u64 = self.reg_reads.iter().sum::<u64>().max(1);
         let total_writes: u64 = self.reg_writes.iter().sum::<u64>().max(1);
-        for r in 1..32 {
+        for (r, name) in REG_NAMES.iter().enumerate().skip(1) {
             let (rd, wr) = (self.reg_reads[r], self.reg_writes[r]);
             if rd == 0 && wr == 0 {
                 continue;
             }
             let _ = writeln!(
                 s,
-                "    x{r} ({}): {rd} reads ({}‰) {wr} writes ({}‰)",
-                REG_NAMES[r],
+                "    x{r} ({name}): {rd} reads ({}‰) {wr} writes ({}‰)",
                 rd * 1000 / total_reads,
                 wr * 1000 / total_writes
             );
@@ -240,9 +239,9 @@ impl<W: std::io::Write> Observer for RegTrace<W> {
         if inst.pc >= ROM_ADDR && *regs != self.prev {
             let mut line = format!("{}: {:#x} ->", self.step - 1, inst.pc);
             let mut first = true;
-            for r in 1..32 {
-                if regs[r] != self.prev[r] {
-                    let _ = write!(line, "{} x{r}={:#x}", if first { "" } else { "," }, regs[r]);
+            for (r, (&now, &before)) in regs.iter().zip(self.prev.iter()).enumerate().skip(1) {
+                if now != before {
+                    let _ = write!(line, "{} x{r}={now:#x}", if first { "" } else { "," });
                     first = false;
                 }
             }
