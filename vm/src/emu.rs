@@ -14,6 +14,36 @@ const F_STORE_PC: u8 = 1;
 const F_SET_PC: u8 = 2;
 const F_END: u8 = 4;
 
+/// Interpreter paths: the common shapes get a loop arm of their own, the rest the generic arm.
+const K_GENERIC: u8 = 0;
+/// `c = op(reg, reg) -> reg`.
+const K_RR: u8 = 1;
+/// `c = op(reg, imm) -> reg`.
+const K_RI: u8 = 2;
+/// `c = op(reg, mem[reg + off]) -> reg` (loads).
+const K_LOAD: u8 = 3;
+/// `mem[reg + off] = reg` (stores).
+const K_STORE: u8 = 4;
+/// `flag = op(reg, reg)`, no store (branches).
+const K_BRANCH: u8 = 5;
+
+/// Picks the interpreter path of an instruction whose static successors are `next1`/`next2`.
+fn kind_of(i: &ZiskInst, next1: u32, next2: u32) -> u8 {
+    let plain = !i.store_pc && !i.set_pc && !i.end && next1 != NONE && next2 != NONE;
+    let alu = ops::exec(i.op, 0, 0).is_some() && i.op != op::PUBOUT;
+    if !plain || !alu {
+        return K_GENERIC;
+    }
+    match (i.a_src, i.b_src, i.store) {
+        (SRC_REG, SRC_REG, STORE_REG) => K_RR,
+        (SRC_REG, SRC_IMM, STORE_REG) => K_RI,
+        (SRC_REG, SRC_IND, STORE_REG) => K_LOAD,
+        (SRC_REG, SRC_REG, STORE_IND) if i.op == op::COPYB => K_STORE,
+        (SRC_REG, SRC_REG, STORE_NONE) => K_BRANCH,
+        _ => K_GENERIC,
+    }
+}
+
 /// A ROM instruction in the compact form the interpreter runs.
 #[derive(Clone, Copy, Debug)]
 pub struct ExecInst {
@@ -28,6 +58,8 @@ pub struct ExecInst {
     /// Indirect width.
     pub width: u8,
     flags: u8,
+    /// Which specialised path of the interpreter runs this instruction (`K_*`).
+    kind: u8,
     /// Immediate, address or register index of `a`.
     pub a: u64,
     /// Immediate, address, register index or indirect offset of `b`.
@@ -163,7 +195,18 @@ impl<'a> Emulator<'a> {
                     SRC_IMM => i.b_imm(),
                     _ => i.b_offset_imm0,
                 };
+                let next1 = if i.set_pc {
+                    NONE
+                } else {
+                    target(i.jmp_offset1)
+                };
+                let next2 = if i.set_pc {
+                    NONE
+                } else {
+                    target(i.jmp_offset2)
+                };
                 ExecInst {
+                    kind: kind_of(i, next1, next2),
                     a_src: i.a_src,
                     b_src: i.b_src,
                     store: i.store,
@@ -177,16 +220,8 @@ impl<'a> Emulator<'a> {
                     store_offset: i.store_offset as u64,
                     jmp1: i.jmp_offset1,
                     jmp2: i.jmp_offset2,
-                    next1: if i.set_pc {
-                        NONE
-                    } else {
-                        target(i.jmp_offset1)
-                    },
-                    next2: if i.set_pc {
-                        NONE
-                    } else {
-                        target(i.jmp_offset2)
-                    },
+                    next1,
+                    next2,
                     pc: i.paddr,
                 }
             })
@@ -320,6 +355,58 @@ impl<'a> Emulator<'a> {
             }
             let inst = &code[idx];
             let pc = inst.pc;
+            // Fast paths: every operand and successor is known to be valid (see `kind_of`).
+            macro_rules! finish {
+                ($a:expr, $b:expr, $c:expr, $flag:expr) => {{
+                    if O::ENABLED {
+                        obs.on_step(inst, $a, $b, $c, $flag, &regs);
+                    }
+                    last_c = $c;
+                    step += 1;
+                    idx = if $flag { inst.next1 } else { inst.next2 } as usize;
+                    continue;
+                }};
+            }
+            match inst.kind {
+                K_RR | K_RI => {
+                    let a = regs[(inst.a & 31) as usize];
+                    let b = if inst.kind == K_RR {
+                        regs[(inst.b & 31) as usize]
+                    } else {
+                        inst.b
+                    };
+                    let (c, flag) = ops::exec(inst.op, a, b).unwrap_or_default();
+                    regs[(inst.store_offset & 31) as usize] = c;
+                    finish!(a, b, c, flag)
+                }
+                K_LOAD => {
+                    let a = regs[(inst.a & 31) as usize];
+                    let b = match mem.read(a.wrapping_add(inst.b), inst.width as u64, pc) {
+                        Ok(v) => v,
+                        Err(e) => break Err(e),
+                    };
+                    let (c, flag) = ops::exec(inst.op, a, b).unwrap_or_default();
+                    regs[(inst.store_offset & 31) as usize] = c;
+                    finish!(a, b, c, flag)
+                }
+                K_STORE => {
+                    let a = regs[(inst.a & 31) as usize];
+                    let b = regs[(inst.b & 31) as usize];
+                    if let Err(e) =
+                        mem.write(a.wrapping_add(inst.store_offset), inst.width as u64, b, pc)
+                    {
+                        break Err(e);
+                    }
+                    finish!(a, b, b, false)
+                }
+                K_BRANCH => {
+                    let a = regs[(inst.a & 31) as usize];
+                    let b = regs[(inst.b & 31) as usize];
+                    let (c, flag) = ops::exec(inst.op, a, b).unwrap_or_default();
+                    finish!(a, b, c, flag)
+                }
+                _ => {}
+            }
             let a = match inst.a_src {
                 SRC_REG => regs[(inst.a & 31) as usize],
                 SRC_IMM => inst.a,
