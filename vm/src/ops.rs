@@ -187,12 +187,11 @@ pub fn exec(code: u8, a: u64, b: u64) -> Option<(u64, bool)> {
         op::SLL => (a << (b & 63), false),
         op::SRL => (a >> (b & 63), false),
         op::SRA => (((a as i64) >> (b & 63)) as u64, false),
-        op::SLL_W => (sext32(((a as u32 as u64) << (b & 63)) & 0xFFFF_FFFF), false),
-        op::SRL_W => (sext32((a as u32 as u64) >> (b & 63)), false),
-        op::SRA_W => (
-            (((a as i32) as i64) >> (b & 63)) as i32 as i64 as u64,
-            false,
-        ),
+        // The 32-bit shifts use the low 5 bits of b, as sllw/srlw/sraw do (ZisK's wrapping
+        // u32/i32 shifts mask the same way).
+        op::SLL_W => (sext32(((a as u32) << (b & 31)) as u64), false),
+        op::SRL_W => (sext32(((a as u32) >> (b & 31)) as u64), false),
+        op::SRA_W => (((a as i32) >> (b & 31)) as i64 as u64, false),
         op::SIGNEXTEND_B => (b as i8 as i64 as u64, false),
         op::SIGNEXTEND_H => (b as i16 as i64 as u64, false),
         op::SIGNEXTEND_W => (b as i32 as i64 as u64, false),
