@@ -7,15 +7,29 @@ fn bench_program(c: &mut Criterion, name: &str, elf: &[u8], n: u64) {
     let rom = transpile_elf(elf).expect("benchmark ELF transpiles");
     let emu = Emulator::new(&rom);
     let input = n.to_le_bytes();
-    let steps = emu.run(&input, &RunOptions::default(), Box::new(std::io::sink())).expect("runs").steps;
+    let steps = emu
+        .run(&input, &RunOptions::default(), Box::new(std::io::sink()))
+        .expect("runs")
+        .steps;
     let mut group = c.benchmark_group(format!("exec/{name}/n={n}"));
     group.throughput(Throughput::Elements(steps));
     group.sample_size(10);
     group.bench_function("fast", |b| {
-        b.iter(|| emu.run(&input, &RunOptions::default(), Box::new(std::io::sink())).expect("runs"))
+        b.iter(|| {
+            emu.run(&input, &RunOptions::default(), Box::new(std::io::sink()))
+                .expect("runs")
+        })
     });
-    let traced = RunOptions { trace: true, ..Default::default() };
-    group.bench_function("trace", |b| b.iter(|| emu.run(&input, &traced, Box::new(std::io::sink())).expect("runs")));
+    let traced = RunOptions {
+        trace: true,
+        ..Default::default()
+    };
+    group.bench_function("trace", |b| {
+        b.iter(|| {
+            emu.run(&input, &traced, Box::new(std::io::sink()))
+                .expect("runs")
+        })
+    });
     group.finish();
 }
 
