@@ -1,0 +1,2 @@
+//! Prover benchmarks.
+fn main() {}
