@@ -10,7 +10,7 @@ use std::fmt;
 ///
 /// Spans never take part in equality: all spans compare equal, so derived `PartialEq` on AST
 /// nodes compares structure only.
-#[derive(Clone, Copy, Default, Eq, Hash)]
+#[derive(Clone, Copy, Default, Eq)]
 pub struct Span {
     /// Byte offset of the first byte.
     pub start: usize,
@@ -423,7 +423,8 @@ pub enum HintValue {
     Expr(Expr),
     /// A nested object `{ field: value, … }`.
     Object(Vec<HintField>),
-    /// An array containing at least one nested object.
+    /// An array containing at least one nested object; its items are objects or expressions
+    /// (never nested [`HintValue::Array`]s).
     Array(Vec<HintValue>),
 }
 
@@ -856,6 +857,19 @@ pub struct SeqItem {
     pub span: Span,
 }
 
+/// An inclusive range item `from[:from_times]..to[:to_times]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeqRange {
+    /// First value.
+    pub from: Expr,
+    /// Repetition of each value (written on the left).
+    pub from_times: Option<Expr>,
+    /// Last value.
+    pub to: Expr,
+    /// Repetition written on the right.
+    pub to_times: Option<Expr>,
+}
+
 /// Shapes of a [`SeqItem`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum SeqKind {
@@ -867,16 +881,7 @@ pub enum SeqKind {
         times: Option<Expr>,
     },
     /// `a..b`, `a:n..b:m` (inclusive range; each value repeated).
-    Range {
-        /// First value.
-        from: Expr,
-        /// Repetition of each value (written on the left).
-        from_times: Option<Expr>,
-        /// Last value.
-        to: Expr,
-        /// Repetition written on the right.
-        to_times: Option<Expr>,
-    },
+    Range(Box<SeqRange>),
     /// `v..+..` (arithmetic) or `v..*..` (geometric) progression continuing from the
     /// previous item.
     Progression {

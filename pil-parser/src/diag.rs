@@ -123,7 +123,9 @@ pub fn render_all(diags: &[Diagnostic], source: &str, file_name: &str) -> String
 fn snippet(out: &mut String, source: &str, span: &SourceSpan, message: &str) {
     let start = floor_char_boundary(source, span.range.start.min(source.len()));
     let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
     let line_text = source[line_start..line_end].trim_end_matches('\r');
     let gutter = span.line.to_string();
     let pad = " ".repeat(gutter.len());

@@ -102,6 +102,7 @@ fn is_punct(rule: Rule) -> bool {
             | Rule::p_rbracket
             | Rule::p_colon
             | Rule::p_eq
+            | Rule::missing_rbrace
             | Rule::EOI
     )
 }
@@ -111,23 +112,68 @@ fn kids(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
     pair.into_inner().filter(|p| !is_punct(p.as_rule()))
 }
 
+/// The span of a pair without trailing whitespace and comments (pest includes implicit
+/// whitespace consumed before an optional part that turned out to be absent).
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(s.start(), s.start() + trimmed_len(s.as_str()))
+}
+
+/// Length of `text` once trailing whitespace and comments are removed.
+fn trimmed_len(text: &str) -> usize {
+    let mut t = text.trim_end();
+    loop {
+        if let Some(body) = t.strip_suffix("*/") {
+            match body.rfind("/*") {
+                Some(open) => t = t[..open].trim_end(),
+                None => return t.len(),
+            }
+            continue;
+        }
+        let line_start = t.rfind('\n').map_or(0, |i| i + 1);
+        match line_comment_start(&t[line_start..]) {
+            Some(c) => t = t[..line_start + c].trim_end(),
+            None => return t.len(),
+        }
+    }
+}
+
+/// Byte offset of a `//` comment in `line`, ignoring `//` inside string literals.
+fn line_comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut quote = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(_) if b == b'\\' => i += 1,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'`' => quote = Some(b),
+            None if b == b'/' && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            None => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A human name for a grammar rule, used in "expected …" messages.
 fn human(rule: Rule) -> String {
     let s = match rule {
         Rule::statement | Rule::simple_stmt => "statement",
-        Rule::expression | Rule::primary | Rule::prefix_op => "expression",
+        Rule::expression | Rule::operand | Rule::primary | Rule::prefix_op => "expression",
         Rule::ident => "identifier",
-        Rule::name | Rule::reference | Rule::decl_item | Rule::decl_list => "name",
+        Rule::name | Rule::decl_name | Rule::reference | Rule::decl_item | Rule::decl_list => {
+            "name"
+        }
+        Rule::name_atom => "expression",
         Rule::number | Rule::number_atom => "number",
         Rule::string | Rule::string_body => "string literal",
         Rule::template => "template string",
         Rule::type_name => "type (`int`, `fe`, `expr` or `string`)",
-        Rule::infix_op | Rule::postfix_op | Rule::is_test => "operator",
+        Rule::infix_op | Rule::postfix_op | Rule::is_test | Rule::k_is => "operator",
+        Rule::destructure => "name",
         Rule::p_semi => "`;`",
         Rule::p_lbrace => "`{`",
         Rule::p_rbrace => "`}`",
@@ -270,21 +316,36 @@ impl<'s> Builder<'s> {
             }
         }
         let mut expected: Vec<String> = match &err.variant {
-            ErrorVariant::ParsingError { positives, .. } => {
-                positives.iter().map(|r| human(*r)).collect()
-            }
+            ErrorVariant::ParsingError { positives, .. } => positives
+                .iter()
+                .filter(|r| !matches!(r, Rule::bad_stmt | Rule::bad_case_stmt | Rule::bad_top))
+                .map(|r| human(*r))
+                .collect(),
             ErrorVariant::CustomError { message } => vec![message.clone()],
         };
         expected.sort();
         expected.dedup();
         let (found, len) = found_at(self.src, pos);
+        let mut labels = Vec::new();
+        let mut pos = pos;
+        if len == 0 {
+            // At end of file: point just after the last token instead of at an empty line.
+            pos = self.src.trim_end().len();
+            if expected.iter().any(|e| e == "`}`") {
+                if let Some(open) = unclosed_brace(&self.src[base..]) {
+                    labels.push(Label {
+                        span: self.src_span(base + open..base + open + 1),
+                        message: "this `{` is never closed".to_string(),
+                    });
+                }
+            }
+        }
         let message = if expected.is_empty() {
             format!("unexpected {found}")
         } else {
             format!("expected {}, found {found}", one_of(&expected))
         };
-        let mut labels = Vec::new();
-        if expected.iter().any(|e| e == "`;`") {
+        if len > 0 && expected.iter().any(|e| e == "`;`") {
             let before = self.src[..pos].trim_end();
             let prev_end = before.len();
             if prev_end < pos && self.src[prev_end..pos].contains('\n') && prev_end > 0 {
@@ -323,6 +384,23 @@ impl<'s> Builder<'s> {
 
     fn block(&self, pair: Pair<'_, Rule>) -> Block {
         let span = span_of(&pair);
+        if let Some(missing) = pair
+            .clone()
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::missing_rbrace)
+        {
+            let pos = missing.as_span().start();
+            let end = self.src[..pos].trim_end().len();
+            self.push(Diagnostic {
+                code: Code::Syntax,
+                span: self.src_span(end..end),
+                message: "expected statement or `}`, found end of file".to_string(),
+                labels: vec![Label {
+                    span: self.src_span(span.start..span.start + 1),
+                    message: "this `{` is never closed".to_string(),
+                }],
+            });
+        }
         Block {
             stmts: self.stmt_list(pair.into_inner()),
             span,
@@ -367,7 +445,13 @@ impl<'s> Builder<'s> {
     }
 
     fn stmt_inner(&self, p: Pair<'_, Rule>) -> Stmt {
-        let span = span_of(&p);
+        let mut span = span_of(&p);
+        // Statement spans never include a trailing `;` (some rules consume it themselves).
+        if p.as_rule() != Rule::empty_stmt {
+            if let Some(text) = p.as_str().strip_suffix(';') {
+                span.end = span.start + text.trim_end().len();
+            }
+        }
         let kind = match p.as_rule() {
             Rule::empty_stmt => StmtKind::Empty,
             Rule::pragma => StmtKind::Pragma(
@@ -731,6 +815,7 @@ impl<'s> Builder<'s> {
             .collect()
     }
 
+    /// Builds a `hint_value` or `hint_item`.
     fn hint_value(&self, v: Pair<'_, Rule>) -> HintValue {
         let inner = kids(v).next().expect("hint value");
         match inner.as_rule() {
@@ -838,9 +923,7 @@ impl<'s> Builder<'s> {
                 let span = span_of(&item);
                 let mut it = kids(item);
                 let name = self.name(it.next().expect("declared name"));
-                let dims = it
-                    .map(|d| kids(d).next().map(|e| self.expr(e)))
-                    .collect();
+                let dims = it.map(|d| kids(d).next().map(|e| self.expr(e))).collect();
                 DeclItem { name, dims, span }
             })
             .collect()
@@ -866,8 +949,7 @@ impl<'s> Builder<'s> {
             self.push(Diagnostic {
                 code: Code::MissingInit,
                 span: self.src_span(span.start..span.end),
-                message: "a destructuring declaration needs an initialiser (`= [...]`)"
-                    .to_string(),
+                message: "a destructuring declaration needs an initialiser (`= [...]`)".to_string(),
                 labels: Vec::new(),
             });
         }
@@ -977,39 +1059,36 @@ impl<'s> Builder<'s> {
         let span = span_of(&p);
         let mut it = kids(p);
         let callee = self.name(it.next().expect("callee"));
-        let args = it
-            .next()
-            .map(|a| {
-                kids(a)
-                    .map(|arg| {
-                        let inner = arg.into_inner().next().expect("argument");
-                        match inner.as_rule() {
-                            Rule::named_arg => {
-                                let mut it = kids(inner);
-                                let name = ident(it.next().expect("argument name"));
-                                Arg::Named(name, it.next().map(|e| self.expr(e)))
-                            }
-                            Rule::spread => {
-                                Arg::Spread(self.expr(kids(inner).next().expect("spread")))
-                            }
-                            _ => Arg::Positional(self.expr(inner)),
-                        }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let args = it.next().map(|a| self.args(a)).unwrap_or_default();
         Call { callee, args, span }
+    }
+
+    fn args(&self, a: Pair<'_, Rule>) -> Vec<Arg> {
+        kids(a)
+            .map(|arg| {
+                let inner = arg.into_inner().next().expect("argument");
+                match inner.as_rule() {
+                    Rule::named_arg => {
+                        let mut it = kids(inner);
+                        let name = ident(it.next().expect("argument name"));
+                        Arg::Named(name, it.next().map(|e| self.expr(e)))
+                    }
+                    Rule::spread => Arg::Spread(self.expr(kids(inner).next().expect("spread"))),
+                    _ => Arg::Positional(self.expr(inner)),
+                }
+            })
+            .collect()
     }
 
     // -- expressions -------------------------------------------------------------
 
     fn expr(&self, p: Pair<'_, Rule>) -> Expr {
         debug_assert_eq!(p.as_rule(), Rule::expression);
-        let flat = p.into_inner().map(|x| {
-            if x.as_rule() == Rule::infix_op {
-                x.into_inner().next().expect("operator")
-            } else {
-                x
+        let flat = p.into_inner().flat_map(|x| -> Vec<Pair<'_, Rule>> {
+            match x.as_rule() {
+                Rule::infix_op => x.into_inner().collect(),
+                Rule::operand => x.into_inner().collect(),
+                _ => vec![x],
             }
         });
         PRATT
@@ -1094,12 +1173,36 @@ impl<'s> Builder<'s> {
                 let e = self.expr(it.next().expect("cast operand"));
                 ExprKind::Cast(ty, Box::new(e))
             }
-            Rule::call => ExprKind::Call(self.call(p)),
             Rule::string => ExprKind::Str(string_lit(p)),
             Rule::template => ExprKind::Template(self.template(p)),
-            Rule::ref_atom => {
-                let mut it = p.into_inner();
-                let base = self.reference(it.next().expect("reference"));
+            Rule::name_atom => {
+                let mut it = kids(p).peekable();
+                let name = self.name(it.next().expect("name"));
+                if let Some(args) = it.next_if(|x| x.as_rule() == Rule::args) {
+                    let args = self.args(args);
+                    return Expr {
+                        kind: ExprKind::Call(Call {
+                            callee: name,
+                            args,
+                            span,
+                        }),
+                        span,
+                    };
+                }
+                let mut indices = Vec::new();
+                while let Some(e) = it.next_if(|x| x.as_rule() == Rule::expression) {
+                    indices.push(self.expr(e));
+                }
+                let base_end = indices.last().map_or(name.span.end, |e| {
+                    self.src[e.span.end..]
+                        .find(']')
+                        .map_or(e.span.end, |i| e.span.end + i + 1)
+                });
+                let base = Reference {
+                    span: Span::new(span.start, base_end),
+                    name,
+                    indices,
+                };
                 match it.next() {
                     None => ExprKind::Ref(base),
                     Some(off) => {
@@ -1168,12 +1271,12 @@ impl<'s> Builder<'s> {
         }
         let value = value.expect("sequence value");
         let kind = if let Some((to, to_times)) = range {
-            SeqKind::Range {
+            SeqKind::Range(Box::new(SeqRange {
                 from: value,
                 from_times: times,
                 to,
                 to_times,
-            }
+            }))
         } else if let Some(geometric) = geometric {
             SeqKind::Progression {
                 value,
@@ -1246,6 +1349,39 @@ fn binary_op(rule: Rule) -> BinaryOp {
         Rule::op_idiv => BinaryOp::IntDiv,
         _ => BinaryOp::Pow,
     }
+}
+
+/// Byte offset of the innermost `{` that is still open at the end of `text`, skipping
+/// comments and string literals.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut stack = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 1);
+            }
+            q @ (b'"' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' => stack.push(i),
+            b'}' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    stack.pop()
 }
 
 /// `true` when the literal starting at `rest` (opening quote `q`) is closed somewhere.

@@ -691,22 +691,46 @@ fn write_array_item(out: &mut String, item: &ArrayItem) {
             write_expr(out, e);
         }
         ArrayItem::Seq(s) => {
-            match &s.kind {
-                SeqKind::Value { value, times } => {
-                    write_expr(out, value);
-                    write_times(out, times.as_ref());
+            // Before an item's `...`, an expression ending in `]` would take the `...` as
+            // its own array fill: parenthesise it.
+            let last = |out: &mut String, e: &Expr| {
+                let mut text = String::new();
+                write_expr(&mut text, e);
+                if s.fill && text.ends_with(']') {
+                    out.push('(');
+                    out.push_str(&text);
+                    out.push(')');
+                } else {
+                    out.push_str(&text);
                 }
-                SeqKind::Range {
-                    from,
-                    from_times,
-                    to,
-                    to_times,
-                } => {
+            };
+            match &s.kind {
+                SeqKind::Value { value, times } => match times {
+                    Some(t) => {
+                        write_expr(out, value);
+                        out.push(':');
+                        last(out, t);
+                    }
+                    None => last(out, value),
+                },
+                SeqKind::Range(range) => {
+                    let SeqRange {
+                        from,
+                        from_times,
+                        to,
+                        to_times,
+                    } = &**range;
                     write_expr(out, from);
                     write_times(out, from_times.as_ref());
                     out.push_str("..");
-                    write_expr(out, to);
-                    write_times(out, to_times.as_ref());
+                    match to_times {
+                        Some(t) => {
+                            write_expr(out, to);
+                            out.push(':');
+                            last(out, t);
+                        }
+                        None => last(out, to),
+                    }
                 }
                 SeqKind::Progression {
                     value,

@@ -60,8 +60,15 @@ fn ok_corpus_round_trips_through_the_printer() {
                 render_all(&e.diagnostics, &printed, &name)
             )
         });
-        assert_eq!(ast, reparsed, "{name}: print/parse changed the tree:\n{printed}");
-        assert_eq!(printed, reparsed.to_string(), "{name}: printer is not idempotent");
+        assert_eq!(
+            ast, reparsed,
+            "{name}: print/parse changed the tree:\n{printed}"
+        );
+        assert_eq!(
+            printed,
+            reparsed.to_string(),
+            "{name}: printer is not idempotent"
+        );
     }
 }
 

@@ -23,7 +23,13 @@ fn sexp(e: &Expr) -> String {
         ExprKind::Binary(op, l, r) => format!("({} {} {})", op.symbol(), sexp(l), sexp(r)),
         ExprKind::Ternary(c, a, b) => format!("(? {} {} {})", sexp(c), sexp(a), sexp(b)),
         ExprKind::Is(x, ty, dims) => format!("(is {} {ty}{})", sexp(x), "[]".repeat(*dims)),
-        other => format!("{}", Expr { kind: other.clone(), span: e.span }),
+        other => format!(
+            "{}",
+            Expr {
+                kind: other.clone(),
+                span: e.span
+            }
+        ),
     }
 }
 
@@ -96,7 +102,10 @@ fn row_offsets() {
     assert_eq!(shape("'c[index]"), "(prev c[index] 1)");
     assert_eq!(shape("e[2]'3"), "(next e[2] 3)");
     assert_eq!(shape("a' * 'b"), "(* (next a 1) (prev b 1))");
-    assert_eq!(shape("x1'2 * y1 - 2'e[i]"), "(- (* (next x1 2) y1) (prev e[i] 2))");
+    assert_eq!(
+        shape("x1'2 * y1 - 2'e[i]"),
+        "(- (* (next x1 2) y1) (prev e[i] 2))"
+    );
     assert_eq!(shape("air.CLK[i]'"), "(next air.CLK[i] 1)");
 }
 
@@ -110,8 +119,11 @@ fn numbers_strings_and_templates() {
 
 #[test]
 fn sequences() {
-    let ast = parse_ok("col fixed X = [1, 0:3..5:2, [2, 3]:4, 7..+.., 9...]...;", "t.pil")
-        .expect("parses");
+    let ast = parse_ok(
+        "col fixed X = [1, 0:3..5:2, [2, 3]:4, 7..+.., 9...]...;",
+        "t.pil",
+    )
+    .expect("parses");
     let StmtKind::Col(col) = &ast.stmts[0].kind else {
         panic!("not a col")
     };
@@ -132,21 +144,18 @@ fn sequences() {
                 ..
             }) => "value",
             ArrayItem::Seq(SeqItem {
-                kind: SeqKind::Range {
-                    from_times: Some(_),
-                    to_times: Some(_),
-                    ..
-                },
+                kind: SeqKind::Range(r),
                 ..
-            }) => "range-repeat",
+            }) if r.from_times.is_some() && r.to_times.is_some() => "range-repeat",
             ArrayItem::Seq(SeqItem {
                 kind: SeqKind::Value { times: Some(_), .. },
                 ..
             }) => "block-repeat",
             ArrayItem::Seq(SeqItem {
-                kind: SeqKind::Progression {
-                    geometric: false, ..
-                },
+                kind:
+                    SeqKind::Progression {
+                        geometric: false, ..
+                    },
                 ..
             }) => "arith",
             ArrayItem::Seq(SeqItem {
@@ -176,21 +185,66 @@ fn first_kind(src: &str) -> StmtKind {
 #[test]
 fn statement_forms() {
     assert!(matches!(first_kind("a === b;"), StmtKind::Constraint(..)));
-    assert!(matches!(first_kind("a <== b * c;"), StmtKind::WitnessAssign(..)));
-    assert!(matches!(first_kind("range_check(x, 0, 255);"), StmtKind::Expr(_)));
+    assert!(matches!(
+        first_kind("a <== b * c;"),
+        StmtKind::WitnessAssign(..)
+    ));
+    assert!(matches!(
+        first_kind("range_check(x, 0, 255);"),
+        StmtKind::Expr(_)
+    ));
     assert!(matches!(
         first_kind("virtual T(1) alias U;"),
-        StmtKind::Instance(Instance { is_virtual: true, alias: Some(_), .. })
+        StmtKind::Instance(Instance {
+            is_virtual: true,
+            alias: Some(_),
+            ..
+        })
     ));
     assert!(matches!(
         first_kind("Mem(N: 2) alias RomData;"),
-        StmtKind::Instance(Instance { is_virtual: false, .. })
+        StmtKind::Instance(Instance {
+            is_virtual: false,
+            ..
+        })
     ));
-    assert!(matches!(first_kind("x += 1;"), StmtKind::Assign(Assign { op: AssignOp::AddAssign, .. })));
-    assert!(matches!(first_kind("x++;"), StmtKind::IncDec(IncDec { prefix: false, increment: true, .. })));
-    assert!(matches!(first_kind("--x;"), StmtKind::IncDec(IncDec { prefix: true, increment: false, .. })));
-    assert!(matches!(first_kind("int [a, b] = [1, 2];"), StmtKind::Var(VarDecl { target: VarTarget::Destructure(_), .. })));
-    assert!(matches!(first_kind("[a, b] = [b, a];"), StmtKind::Assign(Assign { target: AssignTarget::Destructure(_), .. })));
+    assert!(matches!(
+        first_kind("x += 1;"),
+        StmtKind::Assign(Assign {
+            op: AssignOp::AddAssign,
+            ..
+        })
+    ));
+    assert!(matches!(
+        first_kind("x++;"),
+        StmtKind::IncDec(IncDec {
+            prefix: false,
+            increment: true,
+            ..
+        })
+    ));
+    assert!(matches!(
+        first_kind("--x;"),
+        StmtKind::IncDec(IncDec {
+            prefix: true,
+            increment: false,
+            ..
+        })
+    ));
+    assert!(matches!(
+        first_kind("int [a, b] = [1, 2];"),
+        StmtKind::Var(VarDecl {
+            target: VarTarget::Destructure(_),
+            ..
+        })
+    ));
+    assert!(matches!(
+        first_kind("[a, b] = [b, a];"),
+        StmtKind::Assign(Assign {
+            target: AssignTarget::Destructure(_),
+            ..
+        })
+    ));
     assert!(matches!(first_kind("#pragma transpile"), StmtKind::Pragma(p) if p == "transpile"));
     // contextual keywords stay usable as names
     assert!(matches!(first_kind("signed = 1;"), StmtKind::Assign(_)));
@@ -200,8 +254,10 @@ fn statement_forms() {
 
 #[test]
 fn named_and_shorthand_arguments() {
-    let StmtKind::Expr(Expr { kind: ExprKind::Call(call), .. }) =
-        first_kind("proves_operation(OP, a:, b: , c: x + 1, ...rest);")
+    let StmtKind::Expr(Expr {
+        kind: ExprKind::Call(call),
+        ..
+    }) = first_kind("proves_operation(OP, a:, b: , c: x + 1, ...rest);")
     else {
         panic!("not a call")
     };
@@ -215,7 +271,8 @@ fn named_and_shorthand_arguments() {
 
 #[test]
 fn column_declarations() {
-    let StmtKind::Col(col) = first_kind("col witness bits(64, signed) stage(1) carry[7], x;") else {
+    let StmtKind::Col(col) = first_kind("col witness bits(64, signed) stage(1) carry[7], x;")
+    else {
         panic!("not a col")
     };
     assert_eq!(col.kind, ColKind::Witness);
@@ -264,7 +321,14 @@ fn recovery_reports_every_error_and_keeps_good_statements() {
 
 #[test]
 fn messages_use_plain_words() {
-    for src in ["x === ;", "col witness", "airtemplate A( {", "f(a b);", "x = [1, 2;", "}"] {
+    for src in [
+        "x === ;",
+        "col witness",
+        "airtemplate A( {",
+        "f(a b);",
+        "x = [1, 2;",
+        "}",
+    ] {
         let (_, diags) = parse(src, "t.pil");
         assert!(!diags.is_empty(), "{src}");
         for d in &diags {
@@ -282,4 +346,17 @@ fn deep_nesting_is_a_diagnostic() {
     assert_eq!(diags[0].code, zisk_pil_parser::Code::TooDeep);
     let ok = format!("x = {}1{};", "(".repeat(100), ")".repeat(100));
     assert!(parse_ok(&ok, "t.pil").is_ok());
+}
+
+#[test]
+fn spans_exclude_trailing_whitespace_and_comments() {
+    let src = "x === a  // trailing \"//\" comment\n  /* block */ ;\ny = f(b) /* c */;\n";
+    let ast = parse_ok(src, "t.pil").expect("parses");
+    let text = |s: Span| &src[s.start..s.end];
+    assert_eq!(text(ast.stmts[0].span), "x === a");
+    let StmtKind::Constraint(_, rhs) = &ast.stmts[0].kind else {
+        panic!("not a constraint")
+    };
+    assert_eq!(text(rhs.span), "a");
+    assert_eq!(text(ast.stmts[1].span), "y = f(b)");
 }
