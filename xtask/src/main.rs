@@ -1,0 +1,32 @@
+//! Developer tasks for the workspace, run as `cargo xtask <task>`.
+//!
+//! * `cargo xtask codegen` compiles every `.pil` file under `pil/` and writes the
+//!   `generated/` crate; `cargo xtask codegen --check` only checks that `generated/` is up to
+//!   date and fails with the command to run if it is not.
+//! * `cargo xtask new-machine <name>` creates `pil/<name>.pil` from a template and prints the
+//!   next steps.
+
+mod codegen;
+mod new_machine;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask new-machine <name>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["codegen"] => codegen::run(codegen::Mode::Write),
+        ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
+        ["new-machine", name] => new_machine::run(name),
+        _ => Err(anyhow::anyhow!("{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
