@@ -16,6 +16,8 @@ pub enum Code {
     UnterminatedComment,
     /// P0005: string or template literal without a closing quote.
     UnterminatedString,
+    /// P0006: sequence syntax (`v:n`, `a..b`, `...`) in an array that is not an initialiser.
+    SequenceOutsideInit,
 }
 
 impl Code {
@@ -27,6 +29,7 @@ impl Code {
             Code::MissingInit => "P0003",
             Code::UnterminatedComment => "P0004",
             Code::UnterminatedString => "P0005",
+            Code::SequenceOutsideInit => "P0006",
         }
     }
 }

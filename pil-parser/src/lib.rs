@@ -31,10 +31,12 @@
 //!
 //! # Error recovery
 //!
-//! A statement that does not parse is skipped up to the next `;` at the same nesting level,
-//! or through the next balanced `{ … }` block, and parsing resumes; errors inside template,
-//! function and control-flow bodies are recovered inside that body. Each skipped statement
-//! yields one diagnostic that says, in plain words, what was expected where.
+//! A statement that does not parse is skipped up to the next `;` at the same nesting level
+//! (brackets are balanced while skipping), or up to the next `{`, whose block is then parsed
+//! normally; errors inside template, function and control-flow bodies are recovered inside
+//! that body, and a block left open at end of file reports its `{`. Each skipped statement
+//! yields one diagnostic that says, in plain words, what was expected where. Recovery is
+//! linear-time: unclosed brackets never cause re-parsing.
 //!
 //! # Diagnostic codes
 //!
@@ -45,12 +47,15 @@
 //! | P0003 | destructuring declaration (`int [a, b];`) without an initialiser |
 //! | P0004 | unterminated block comment |
 //! | P0005 | unterminated string or template literal |
+//! | P0006 | sequence syntax (`v:n`, `a..b`, `a..+..`, `...` fill) in an array literal that is not the value of a `col fixed`/variable initialiser or of an assignment (nested sequence blocks inside one are fine) |
 //!
 //! # Language notes
 //!
 //! * Fixed-column sequences (`[1, 0...]`, `[0..255]...`, `[0:4..9:4]`, `[[1, 0]:3, 0...]`,
 //!   `[1, 2..*..]`) are array literals ([`ast::ExprKind::Array`]) whose items may carry repeat
-//!   counts, ranges, progressions and fills ([`ast::SeqItem`]).
+//!   counts, ranges, progressions and fills ([`ast::SeqItem`]). That syntax is accepted only
+//!   where pil2.md allows sequences: as the whole value of an initialiser or assignment
+//!   (and in blocks nested in it); elsewhere it is diagnostic P0006.
 //! * Bus calls (`lookup_assumes`, `permutation_proves`, `range_check`,
 //!   `direct_update_assumes`, …) and air instantiations such as `Main(N: 2**22);` are plain
 //!   calls ([`ast::ExprKind::Call`] in an [`ast::StmtKind::Expr`]); named arguments are

@@ -261,6 +261,18 @@ struct Builder<'s> {
     diags: RefCell<Vec<Diagnostic>>,
 }
 
+/// If the expression `p` is nothing but an array literal, returns that array pair.
+fn sole_array<'i>(p: &Pair<'i, Rule>) -> Option<Pair<'i, Rule>> {
+    let mut operands = p.clone().into_inner();
+    let operand = operands.next()?;
+    if operands.next().is_some() || operand.as_rule() != Rule::operand {
+        return None;
+    }
+    let mut atoms = operand.into_inner();
+    let atom = atoms.next()?;
+    (atoms.next().is_none() && atom.as_rule() == Rule::array).then_some(atom)
+}
+
 impl<'s> Builder<'s> {
     fn push(&self, diag: Diagnostic) {
         self.diags.borrow_mut().push(diag);
@@ -863,7 +875,7 @@ impl<'s> Builder<'s> {
                     });
                 }
                 Rule::decl_list => items = self.decl_list(k),
-                Rule::expression => init = Some(self.expr(k)),
+                Rule::expression => init = Some(self.rhs(k)),
                 _ => {}
             }
         }
@@ -872,6 +884,14 @@ impl<'s> Builder<'s> {
             attrs,
             items,
             init,
+        }
+    }
+
+    /// Builds an initialiser or assigned value: here an array literal may use sequence syntax.
+    fn rhs(&self, p: Pair<'_, Rule>) -> Expr {
+        match sole_array(&p) {
+            Some(array) => self.array(array, true),
+            None => self.expr(p),
         }
     }
 
@@ -941,7 +961,7 @@ impl<'s> Builder<'s> {
                 Rule::type_name => ty = type_name(k),
                 Rule::destructure => target = VarTarget::Destructure(self.destructure(k)),
                 Rule::decl_list => target = VarTarget::Items(self.decl_list(k)),
-                Rule::expression => init = Some(self.expr(k)),
+                Rule::expression => init = Some(self.rhs(k)),
                 _ => {}
             }
         }
@@ -978,7 +998,7 @@ impl<'s> Builder<'s> {
             "*=" => AssignOp::MulAssign,
             _ => AssignOp::Assign,
         };
-        let value = self.expr(it.next().expect("assigned value"));
+        let value = self.rhs(it.next().expect("assigned value"));
         Assign { target, op, value }
     }
 
@@ -1220,24 +1240,49 @@ impl<'s> Builder<'s> {
                     }
                 }
             }
-            Rule::array => {
-                let mut items = Vec::new();
-                let mut fill = false;
-                for k in kids(p) {
-                    match k.as_rule() {
-                        Rule::array_item => items.push(self.array_item(k)),
-                        Rule::fill => fill = true,
-                        _ => {}
-                    }
-                }
-                ExprKind::Array { items, fill }
-            }
+            Rule::array => return self.array(p, false),
             r => unreachable!("unexpected primary rule {r:?}"),
         };
         Expr { kind, span }
     }
 
-    fn array_item(&self, p: Pair<'_, Rule>) -> ArrayItem {
+    /// Builds an array literal; `seq` tells whether sequence syntax (repeats, ranges,
+    /// progressions, fills) is allowed here, i.e. in an initialiser or assigned value.
+    fn array(&self, p: Pair<'_, Rule>, seq: bool) -> Expr {
+        let span = span_of(&p);
+        let mut items = Vec::new();
+        let mut fill = false;
+        for k in kids(p) {
+            match k.as_rule() {
+                Rule::array_item => items.push(self.array_item(k, seq)),
+                Rule::fill => {
+                    fill = true;
+                    if !seq {
+                        self.not_a_sequence(span_of(&k), "`...`");
+                    }
+                }
+                _ => {}
+            }
+        }
+        Expr {
+            kind: ExprKind::Array { items, fill },
+            span,
+        }
+    }
+
+    fn not_a_sequence(&self, span: Span, what: &str) {
+        self.push(Diagnostic {
+            code: Code::SequenceOutsideInit,
+            span: self.src_span(span.start..span.end),
+            message: format!(
+                "sequence syntax ({what}) is only allowed in an array that initialises or is \
+                 assigned to a variable or fixed column"
+            ),
+            labels: Vec::new(),
+        });
+    }
+
+    fn array_item(&self, p: Pair<'_, Rule>, seq: bool) -> ArrayItem {
         let inner = p.into_inner().next().expect("array item");
         if inner.as_rule() == Rule::spread {
             return ArrayItem::Spread(self.expr(kids(inner).next().expect("spread")));
@@ -1249,8 +1294,23 @@ impl<'s> Builder<'s> {
         let mut range: Option<(Expr, Option<Expr>)> = None;
         let mut geometric = None;
         for k in kids(inner) {
+            let what = match k.as_rule() {
+                Rule::times => Some("`:` repeat"),
+                Rule::progression => Some("`..+..` / `..*..`"),
+                Rule::range_tail => Some("`..` range"),
+                Rule::item_fill => Some("`...`"),
+                _ => None,
+            };
+            if let (Some(what), false) = (what, seq) {
+                self.not_a_sequence(span_of(&k), what);
+            }
             match k.as_rule() {
-                Rule::expression => value = Some(self.expr(k)),
+                Rule::expression => {
+                    value = Some(match (seq, sole_array(&k)) {
+                        (true, Some(nested)) => self.array(nested, true),
+                        _ => self.expr(k),
+                    })
+                }
                 Rule::times => times = Some(self.expr(kids(k).next().expect("repeat count"))),
                 Rule::progression => {
                     geometric = Some(

@@ -82,3 +82,15 @@ fn err_corpus_matches_diagnostic_snapshots() {
         expect_file![path.with_extension("diag")].assert_eq(&render_all(&diags, &src, &name));
     }
 }
+
+#[test]
+fn every_error_in_a_file_is_reported() {
+    let path = data_dir("err").join("many_errors.pil");
+    let src = fs::read_to_string(&path).expect("read many_errors.pil");
+    let (ast, diags) = parse(&src, "many_errors.pil");
+    let lines: Vec<usize> = diags.iter().map(|d| d.span.line).collect();
+    assert_eq!(lines, [3, 4, 5, 6, 7, 8, 11, 13, 17, 21], "{diags:#?}");
+    // The statement after the last error still made it into the (partial) tree.
+    let ast = ast.expect("partial ast");
+    assert!(ast.to_string().contains("const int fine = 1;"));
+}

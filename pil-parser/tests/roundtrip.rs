@@ -141,31 +141,59 @@ fn times(e: BoxedStrategy<Expr>) -> impl Strategy<Value = Option<Expr>> {
     prop::option::of(e)
 }
 
-fn array_item(e: BoxedStrategy<Expr>) -> impl Strategy<Value = ArrayItem> {
-    let seq = prop_oneof![
-        (e.clone(), times(e.clone())).prop_map(|(value, times)| SeqKind::Value { value, times }),
-        (e.clone(), times(e.clone()), e.clone(), times(e.clone())).prop_map(
-            |(from, from_times, to, to_times)| SeqKind::Range(Box::new(SeqRange {
-                from,
-                from_times,
-                to,
-                to_times
-            }))
-        ),
-        (e.clone(), times(e.clone()), any::<bool>()).prop_map(|(value, times, geometric)| {
-            SeqKind::Progression {
-                value,
-                times,
-                geometric,
-            }
-        }),
-    ];
+/// An item of a plain array literal (allowed anywhere): a value or a spread.
+fn plain_item(e: BoxedStrategy<Expr>) -> impl Strategy<Value = ArrayItem> {
     prop_oneof![
         1 => e.clone().prop_map(ArrayItem::Spread),
-        4 => (seq, any::<bool>()).prop_map(|(kind, fill)| {
-            ArrayItem::Seq(SeqItem { kind, fill, span: sp() })
-        }),
+        4 => e.prop_map(|value| ArrayItem::Seq(SeqItem {
+            kind: SeqKind::Value { value, times: None },
+            fill: false,
+            span: sp(),
+        })),
     ]
+}
+
+/// A fixed-column sequence: an array whose items may use repeats, ranges, progressions,
+/// fills and nested sequence blocks. Only valid as an initialiser or assigned value.
+fn sequence() -> BoxedStrategy<Expr> {
+    let flat = prop::collection::vec(plain_item(expr()), 0..3)
+        .prop_map(|items| ex(ExprKind::Array { items, fill: false }))
+        .boxed();
+    flat.prop_recursive(3, 24, 4, |block| {
+        let e = expr();
+        let value = prop_oneof![2 => e.clone(), 1 => block];
+        let seq = prop_oneof![
+            (value, times(e.clone())).prop_map(|(value, times)| SeqKind::Value { value, times }),
+            (e.clone(), times(e.clone()), e.clone(), times(e.clone())).prop_map(
+                |(from, from_times, to, to_times)| SeqKind::Range(Box::new(SeqRange {
+                    from,
+                    from_times,
+                    to,
+                    to_times
+                }))
+            ),
+            (e.clone(), times(e.clone()), any::<bool>()).prop_map(|(value, times, geometric)| {
+                SeqKind::Progression {
+                    value,
+                    times,
+                    geometric,
+                }
+            }),
+        ];
+        let item = prop_oneof![
+            1 => e.prop_map(ArrayItem::Spread),
+            4 => (seq, any::<bool>())
+                .prop_map(|(kind, fill)| ArrayItem::Seq(SeqItem { kind, fill, span: sp() })),
+        ];
+        (prop::collection::vec(item, 0..4), any::<bool>())
+            .prop_map(|(items, fill)| ex(ExprKind::Array { items, fill }))
+    })
+    .boxed()
+}
+
+/// A value on the right of `=` in a declaration or assignment.
+fn rhs() -> BoxedStrategy<Expr> {
+    prop_oneof![3 => expr(), 1 => sequence()].boxed()
 }
 
 fn expr() -> BoxedStrategy<Expr> {
@@ -205,11 +233,8 @@ fn expr() -> BoxedStrategy<Expr> {
                 )),
                 call(e.clone()).prop_map(|c| ex(ExprKind::Call(c))),
                 (ty(), e.clone()).prop_map(move |(t, x)| ex(ExprKind::Cast(t, b(x)))),
-                (
-                    prop::collection::vec(array_item(e.clone()), 0..4),
-                    any::<bool>()
-                )
-                    .prop_map(|(items, fill)| ex(ExprKind::Array { items, fill })),
+                prop::collection::vec(plain_item(e.clone()), 0..4)
+                    .prop_map(|items| ex(ExprKind::Array { items, fill: false })),
                 template(e.clone()).prop_map(|t| ex(ExprKind::Template(t))),
             ]
         })
@@ -309,7 +334,7 @@ fn header_stmt() -> impl Strategy<Value = Stmt> {
         AssignOp::MulAssign,
     ]);
     prop_oneof![
-        (target, op, expr()).prop_map(|(target, op, value)| st(StmtKind::Assign(Assign {
+        (target, op, rhs()).prop_map(|(target, op, value)| st(StmtKind::Assign(Assign {
             target,
             op,
             value
@@ -362,14 +387,14 @@ fn simple_stmt() -> BoxedStrategy<Stmt> {
         (expr(), expr()).prop_map(|(l, r)| st(StmtKind::WitnessAssign(l, r))),
         expr().prop_map(|e| st(StmtKind::Expr(e))),
         header_stmt(),
-        (prop::collection::vec(name(), 1..3), expr()).prop_map(|(names, value)| {
+        (prop::collection::vec(name(), 1..3), rhs()).prop_map(|(names, value)| {
             st(StmtKind::Assign(Assign {
                 target: AssignTarget::Destructure(names),
                 op: AssignOp::Assign,
                 value,
             }))
         }),
-        (any::<bool>(), ty(), var_target, prop::option::of(expr())).prop_map(
+        (any::<bool>(), ty(), var_target, prop::option::of(rhs())).prop_map(
             |(is_const, ty, target, init)| {
                 let init = match (&target, init) {
                     (VarTarget::Destructure(_), None) => Some(ex(ExprKind::Number("0".into()))),
@@ -387,7 +412,7 @@ fn simple_stmt() -> BoxedStrategy<Stmt> {
             col_kind,
             prop::collection::vec(col_attr, 0..3),
             decl_items(),
-            prop::option::of(expr())
+            prop::option::of(rhs())
         )
             .prop_map(|(kind, attrs, items, init)| st(StmtKind::Col(ColDecl {
                 kind,
