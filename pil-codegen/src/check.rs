@@ -48,14 +48,14 @@ pub fn check_buses(ir: &Ir, sources: &BTreeMap<String, String>) -> Vec<Diagnosti
                     code: Code::Bus,
                     span: span_of(&i.loc, sources),
                     message: format!(
-                        "bus {} carries tuples of {} values here but {} values elsewhere",
+                        "bus {} carries tuples of {} value(s) here but {} value(s) elsewhere",
                         i.bus,
                         i.values.len(),
                         first.values.len()
                     ),
                     labels: vec![Label {
                         span: span_of(&first.loc, sources),
-                        message: format!("{} values here", first.values.len()),
+                        message: format!("{} value(s) here", first.values.len()),
                     }],
                 });
             }

@@ -1299,7 +1299,15 @@ impl<'l> Compiler<'l> {
                     "a witness column cannot have an initialiser",
                 ))
             }
-            (Some(e), ColKind::Fixed) => Some(self.eval_sequence(e)?),
+            (Some(e), ColKind::Fixed) => {
+                let seq = self.eval_sequence(e)?;
+                if let Some(n) = self.peek_n() {
+                    if let Err(msg) = seq.expand(n as usize) {
+                        return Err(self.report(Code::Eval, e.span, msg));
+                    }
+                }
+                Some(seq)
+            }
             (None, _) => None,
         };
         for item in &c.items {
@@ -1910,6 +1918,7 @@ impl<'l> Compiler<'l> {
         };
         let n = n.ok_or(Fail)?;
         let mut fixed_data = Vec::with_capacity(state.fixed_slots.len());
+        let mut failed = false;
         let fixed_names = ir::scalar_names(
             state
                 .fixed
@@ -1917,8 +1926,32 @@ impl<'l> Compiler<'l> {
                 .map(|g| (g.name.as_str(), g.dims.as_slice())),
         );
         for (i, slot) in state.fixed_slots.into_iter().enumerate() {
-            let data = match (slot.values, slot.seq) {
-                (Some(values), _) => {
+            let data = match (slot.seq, slot.values) {
+                (Some(seq), _) => {
+                    if let Err(msg) = seq.expand(n as usize) {
+                        let fname = fixed_names.get(i).cloned().unwrap_or_default();
+                        self.report(
+                            Code::Eval,
+                            call.span,
+                            format!("fixed column `{fname}`: {msg}"),
+                        );
+                        failed = true;
+                    }
+                    FixedData::Sequence(seq)
+                }
+                (None, Some(values)) => {
+                    if values.len() as u64 != n {
+                        let fname = fixed_names.get(i).cloned().unwrap_or_default();
+                        self.report(
+                            Code::RowCount,
+                            call.span,
+                            format!(
+                                "fixed column `{fname}` was filled for {} rows but N is {n}",
+                                values.len()
+                            ),
+                        );
+                        failed = true;
+                    }
                     let mut runs: Vec<(u64, u64)> = Vec::new();
                     for v in values {
                         match runs.last_mut() {
@@ -1928,20 +1961,12 @@ impl<'l> Compiler<'l> {
                     }
                     FixedData::Runs(runs)
                 }
-                (None, Some(seq)) => {
-                    if let Err(msg) = seq.expand(n as usize) {
-                        let fname = fixed_names.get(i).cloned().unwrap_or_default();
-                        return Err(self.report(
-                            Code::Eval,
-                            call.span,
-                            format!("fixed column `{fname}`: {msg}"),
-                        ));
-                    }
-                    FixedData::Sequence(seq)
-                }
                 (None, None) => FixedData::Runs(vec![(0, n)]),
             };
             fixed_data.push(data);
+        }
+        if failed {
+            return Err(Fail);
         }
         if let Some(prev) = self.ir.airs.iter().find(|a| a.name == air_name) {
             let label = Label {
@@ -1976,6 +2001,19 @@ impl<'l> Compiler<'l> {
             interactions: state.interactions,
         });
         Ok(())
+    }
+
+    /// The current air's `N` if it is a valid row count, without reporting anything.
+    fn peek_n(&self) -> Option<u64> {
+        let idx = self.scope_index(Some("air"))?;
+        match self.scopes[idx].vars.get("N").map(|v| &v.value) {
+            Some(Value::Int(n))
+                if (2..=1i128 << MAX_LOG_N).contains(n) && (*n as u128).is_power_of_two() =>
+            {
+                Some(*n as u64)
+            }
+            _ => None,
+        }
     }
 
     /// The current air's `N`, if it is a valid row count (reports it otherwise).
@@ -2457,7 +2495,7 @@ impl<'l> Compiler<'l> {
         Ok(out)
     }
 
-    fn fixed_values(&mut self, index: usize, span: Span) -> R<&mut Vec<u64>> {
+    fn fixed_values(&mut self, index: usize, span: Span, write: bool) -> R<&mut Vec<u64>> {
         let n = self.current_n(span).ok_or(Fail)? as usize;
         let air = self.air.as_mut().ok_or(Fail)?;
         let slot = &mut air.fixed_slots[index];
@@ -2474,9 +2512,14 @@ impl<'l> Compiler<'l> {
             };
             let air = self.air.as_mut().ok_or(Fail)?;
             air.fixed_slots[index].values = Some(values);
-            air.fixed_slots[index].seq = None;
+            if write {
+                air.fixed_slots[index].seq = None;
+            }
         }
         let air = self.air.as_mut().ok_or(Fail)?;
+        if write {
+            air.fixed_slots[index].seq = None;
+        }
         air.fixed_slots[index].values.as_mut().ok_or(Fail)
     }
 
@@ -2519,7 +2562,7 @@ impl<'l> Compiler<'l> {
                 }) if k + 1 == indices.len() => {
                     let index = *index;
                     let (row, rspan) = (*i, *ispan);
-                    let values = self.fixed_values(index, rspan)?;
+                    let values = self.fixed_values(index, rspan, false)?;
                     if row < 0 || row as usize >= values.len() {
                         let len = values.len();
                         return Err(self.report(
@@ -2603,7 +2646,7 @@ impl<'l> Compiler<'l> {
                             format!("a fixed column row needs an integer, found {}", value.describe()),
                         ));
                     };
-                    let values = self.fixed_values(index, rspan)?;
+                    let values = self.fixed_values(index, rspan, true)?;
                     if row < 0 || row as usize >= values.len() {
                         let len = values.len();
                         return Err(self.report(
