@@ -125,7 +125,15 @@ pub fn prove<A: ZiskAir>(
     for (index, spec) in instances.iter().enumerate() {
         let trace = checked_trace(&mut traces, index, spec, airs)?;
         let domain = pcs_ops::domain(pcs, trace.height());
-        let kept_trace = (options.retention == TraceRetention::Keep).then(|| trace.clone());
+        // The LogUp trace generator reads the main trace; an AIR without buses never needs it again.
+        let needs_trace = shapes.get(index).is_some_and(|s| !s.lookups.is_empty());
+        let kept_trace = (options.retention == TraceRetention::Keep).then(|| {
+            if needs_trace {
+                trace.clone()
+            } else {
+                RowMajorMatrix::new(Vec::new(), trace.width())
+            }
+        });
         let (commitment, data) =
             pcs_ops::commit(pcs, vec![(domain, trace)]).map_err(pcs_err("main commitment"))?;
         mains.push(CommittedMain {
@@ -160,8 +168,15 @@ pub fn prove<A: ZiskAir>(
             None => {
                 let trace = checked_trace(&mut traces, index, spec, airs)?;
                 let domain = pcs_ops::domain(pcs, trace.height());
-                let (commitment, data) = pcs_ops::commit(pcs, vec![(domain, trace.clone())])
+                let needs_trace = shapes.get(index).is_some_and(|s| !s.lookups.is_empty());
+                let (kept, to_commit) = if needs_trace {
+                    (trace.clone(), trace)
+                } else {
+                    (RowMajorMatrix::new(Vec::new(), trace.width()), trace)
+                };
+                let (commitment, data) = pcs_ops::commit(pcs, vec![(domain, to_commit)])
                     .map_err(pcs_err("main recommitment"))?;
+                let trace = kept;
                 if commitment != main.commitment {
                     return Err(ProveError::NondeterministicTrace { instance: index });
                 }

@@ -141,12 +141,15 @@ fn proof_of_another_statement_rejected() {
     assert!(verify(&pk.vk, &airs(), &spliced, &w.public_values).is_err());
 }
 
+/// A structural edit of a proof.
+type Edit = Box<dyn Fn(&mut zisk_prover::Proof)>;
+
 #[test]
 fn edited_proof_structure_rejected() {
     let pk = key();
     let w = valid_witness();
     let proof = prove_traces(&pk, &airs(), &w.instances, &w.public_values, &w.traces).unwrap();
-    let edits: Vec<Box<dyn Fn(&mut zisk_prover::Proof)>> = vec![
+    let edits: Vec<Edit> = vec![
         Box::new(|p| p.instances.clear()),
         Box::new(|p| {
             p.instances.pop();
