@@ -159,7 +159,7 @@ pub const FIBONACCI_SQ_CONSTRAINTS: &[crate::support::ConstraintInfo] = &[
         line: 27,
         text: "(1 - L1) * (b - ('a + 'b)) === 0",
         degree: 2,
-        row_offset: -1,
+        row_offset: 1,
     },
     crate::support::ConstraintInfo {
         file: "example/fibonacci_sq.pil",

@@ -519,7 +519,7 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
         });
         let (file, line, text, degree) =
             (&c.loc.file, u32_lit(c.loc.line), &c.text, u32_lit(c.degree));
-        let row_offset = Literal::i64_unsuffixed(-shift);
+        let row_offset = Literal::i64_unsuffixed(shift);
         constraint_infos.push(quote! {
             #support::ConstraintInfo { file: #file, line: #line, text: #text, degree: #degree, row_offset: #row_offset }
         });
@@ -564,7 +564,7 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
             }
         });
         interaction_infos.push(with_range(
-            interaction_info(i, -shift, &support),
+            interaction_info(i, shift, &support),
             range_tokens(ir, i),
         ));
     }
