@@ -245,7 +245,7 @@ pub fn global_interactions<E: PrimeCharacteristicRing + Copy>(
 ) -> Vec<support::Interaction<E>> {
     vec![support::Interaction {
         info: &GLOBAL_INTERACTIONS[0],
-        values: vec![(public_values[2])],
+        values: vec![public_values[2]],
         multiplicity: E::ONE,
     }]
 }

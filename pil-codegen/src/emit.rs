@@ -152,6 +152,32 @@ fn column_paths(groups: &[ColumnGroup]) -> Vec<TokenStream> {
     out
 }
 
+/// `Borrow`/`BorrowMut` from `[T]` to a `#[repr(C)]` row struct made only of `T`s; shared
+/// by the generated rows and `#[derive(AirRow)]`.
+pub fn row_borrow_impls(name: &syn::Ident) -> TokenStream {
+    quote! {
+        impl<T> core::borrow::Borrow<#name<T>> for [T] {
+            fn borrow(&self) -> &#name<T> {
+                assert_eq!(self.len(), core::mem::size_of::<#name<u8>>(), "row width");
+                #[doc = " @comment SAFETY: the struct is `repr(C)` and made only of `T`s (arrays of `T`), so it has the layout of `[T; width]`; the length is checked above."]
+                let (prefix, rows, suffix) = unsafe { self.align_to::<#name<T>>() };
+                debug_assert!(prefix.is_empty() && suffix.is_empty() && rows.len() == 1);
+                &rows[0]
+            }
+        }
+
+        impl<T> core::borrow::BorrowMut<#name<T>> for [T] {
+            fn borrow_mut(&mut self) -> &mut #name<T> {
+                assert_eq!(self.len(), core::mem::size_of::<#name<u8>>(), "row width");
+                #[doc = " @comment SAFETY: as in `Borrow`."]
+                let (prefix, rows, suffix) = unsafe { self.align_to_mut::<#name<T>>() };
+                debug_assert!(prefix.is_empty() && suffix.is_empty() && rows.len() == 1);
+                &mut rows[0]
+            }
+        }
+    }
+}
+
 fn row_struct(name: &syn::Ident, groups: &[ColumnGroup], what: &str) -> TokenStream {
     let fields = groups.iter().map(|g| {
         let field = field_ident(&g.name);
@@ -187,6 +213,7 @@ fn row_struct(name: &syn::Ident, groups: &[ColumnGroup], what: &str) -> TokenStr
     } else {
         quote! {}
     };
+    let impls = row_borrow_impls(name);
     quote! {
         #[doc = #doc]
         #[repr(C)]
@@ -196,25 +223,7 @@ fn row_struct(name: &syn::Ident, groups: &[ColumnGroup], what: &str) -> TokenStr
             #(#fields)*
         }
 
-        impl<T> core::borrow::Borrow<#name<T>> for [T] {
-            fn borrow(&self) -> &#name<T> {
-                assert_eq!(self.len(), core::mem::size_of::<#name<u8>>(), "row width");
-                #[doc = " @comment SAFETY: the struct is `repr(C)` and made only of `T`s (arrays of `T`), so it has the layout of `[T; width]`; the length is checked above."]
-                let (prefix, rows, suffix) = unsafe { self.align_to::<#name<T>>() };
-                debug_assert!(prefix.is_empty() && suffix.is_empty() && rows.len() == 1);
-                &rows[0]
-            }
-        }
-
-        impl<T> core::borrow::BorrowMut<#name<T>> for [T] {
-            fn borrow_mut(&mut self) -> &mut #name<T> {
-                assert_eq!(self.len(), core::mem::size_of::<#name<u8>>(), "row width");
-                #[doc = " @comment SAFETY: as in `Borrow`."]
-                let (prefix, rows, suffix) = unsafe { self.align_to_mut::<#name<T>>() };
-                debug_assert!(prefix.is_empty() && suffix.is_empty() && rows.len() == 1);
-                &mut rows[0]
-            }
-        }
+        #impls
     }
 }
 
@@ -229,6 +238,8 @@ struct ExprCtx<'a> {
     uses_fixed_local: bool,
     uses_fixed_next: bool,
     uses_publics: bool,
+    /// `true` for proof-level terms: the element type is `E` and publics are plain values.
+    global: bool,
 }
 
 impl ExprCtx<'_> {
@@ -251,7 +262,7 @@ impl ExprCtx<'_> {
     fn expr(&self, e: &Expr, prec: u8) -> TokenStream {
         let (tokens, p) = match e {
             Expr::Const(c) => (
-                const_tokens(*c),
+                const_tokens(*c, &self.ty()),
                 if *c > GOLDILOCKS_PRIME / 2 { 3 } else { 4 },
             ),
             Expr::Col {
@@ -266,7 +277,8 @@ impl ExprCtx<'_> {
                     (ColKind::Fixed, _) => (quote! { fixed_next }, self.fixed),
                 };
                 let path = &paths[*index];
-                (quote! { AB::Expr::from(#row.#path) }, 4)
+                let ty = self.ty();
+                (quote! { #ty::from(#row.#path) }, 4)
             }
             Expr::Public(i) => (self.public(*i), 4),
             Expr::ProofVal(i) => (self.public(self.num_publics + i), 4),
@@ -295,9 +307,21 @@ impl ExprCtx<'_> {
         }
     }
 
+    fn ty(&self) -> TokenStream {
+        if self.global {
+            quote! { E }
+        } else {
+            quote! { AB::Expr }
+        }
+    }
+
     fn public(&self, i: usize) -> TokenStream {
         let i = usize_lit(i);
-        quote! { Into::<AB::Expr>::into(public_values[#i]) }
+        if self.global {
+            quote! { public_values[#i] }
+        } else {
+            quote! { Into::<AB::Expr>::into(public_values[#i]) }
+        }
     }
 
     fn prologue(&self, row: &syn::Ident, fixed_row: &syn::Ident, num_pv: usize) -> TokenStream {
@@ -335,19 +359,19 @@ impl ExprCtx<'_> {
     }
 }
 
-fn const_tokens(c: u64) -> TokenStream {
+fn const_tokens(c: u64, ty: &TokenStream) -> TokenStream {
     match c {
-        0 => quote! { AB::Expr::ZERO },
-        1 => quote! { AB::Expr::ONE },
-        2 => quote! { AB::Expr::TWO },
+        0 => quote! { #ty::ZERO },
+        1 => quote! { #ty::ONE },
+        2 => quote! { #ty::TWO },
         c if c > GOLDILOCKS_PRIME / 2 => {
             let neg = GOLDILOCKS_PRIME - c;
-            let inner = const_tokens(neg);
+            let inner = const_tokens(neg, ty);
             quote! { -#inner }
         }
         c => {
             let lit = Literal::u64_unsuffixed(c);
-            quote! { AB::Expr::from_u64(#lit) }
+            quote! { #ty::from_u64(#lit) }
         }
     }
 }
@@ -468,6 +492,56 @@ fn public_names(ir: &Ir, air: Option<&Air>) -> Vec<String> {
     names
 }
 
+/// Removes the `#[doc = " @comment …"]` markers that become `//` comments in formatted
+/// files; token streams handed to the compiler directly (macros) must not carry them.
+pub fn strip_comment_markers(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    let mut out = Vec::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        match tt {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                let is_marker = matches!(
+                    iter.peek(),
+                    Some(TokenTree::Group(g)) if g.to_string().contains("@comment")
+                );
+                if is_marker {
+                    iter.next();
+                } else {
+                    out.push(TokenTree::Punct(p));
+                }
+            }
+            TokenTree::Group(g) => {
+                let mut ng = Group::new(g.delimiter(), strip_comment_markers(g.stream()));
+                ng.set_span(g.span());
+                out.push(TokenTree::Group(ng));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The items of every AIR of `ir`, each in `pub mod <snake_name> { … }`, referring to the
+/// support module at `options.support_path` (used by the `pil!` macro).
+pub fn emit_inline(ir: &Ir, options: &EmitOptions) -> TokenStream {
+    let mods = ir.airs.iter().map(|air| {
+        let module = AirNames::new(air).module;
+        let items = emit_air(ir, air, options);
+        let doc = format!(
+            " AIR `{}` (template `{}`, N = {}).",
+            air.name, air.template, air.n
+        );
+        quote! {
+            #[doc = #doc]
+            pub mod #module {
+                #items
+            }
+        }
+    });
+    strip_comment_markers(quote! { #(#mods)* })
+}
+
 /// The items of one AIR's module (without the file header and module docs).
 pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
     let support: TokenStream = options
@@ -502,6 +576,7 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
         uses_fixed_local: false,
         uses_fixed_next: false,
         uses_publics: false,
+        global: false,
     };
 
     // Constraints.
@@ -537,6 +612,7 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
         uses_fixed_local: false,
         uses_fixed_next: false,
         uses_publics: false,
+        global: false,
     };
     let mut interaction_infos = Vec::new();
     let mut interaction_exprs = Vec::new();
@@ -706,20 +782,23 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
         (quote! { #eval_prologue #(#asserts)* }, quote! {})
     };
 
-    let body = quote! {
+    let body: String = quote! {
         #eval_body
         #interactions_body
     }
-    .to_string();
+    .to_string()
+    .chars()
+    .filter(|c| !c.is_whitespace())
+    .collect();
     let ring_import = if ["ZERO", "ONE", "TWO", "from_u64"]
         .iter()
-        .any(|c| body.contains(&format!("AB :: Expr :: {c}")))
+        .any(|c| body.contains(&format!("AB::Expr::{c}")))
     {
         quote! { use p3_field::PrimeCharacteristicRing; }
     } else {
         quote! {}
     };
-    let borrow_import = if body.contains(". borrow ()") {
+    let borrow_import = if body.contains(".borrow()") {
         quote! {
             use core::borrow::Borrow;
             use p3_air::WindowAccess;
@@ -867,6 +946,7 @@ fn emit_lib(ir: &Ir) -> TokenStream {
         uses_fixed_local: false,
         uses_fixed_next: false,
         uses_publics: false,
+        global: true,
     };
     let global_exprs = ir.global_interactions.iter().enumerate().map(|(k, i)| {
         let values = i.values.iter().map(|v| ctx.expr(v, 0));
@@ -1032,19 +1112,6 @@ fn emit_lib(ir: &Ir) -> TokenStream {
     }
 }
 
-/// Rewrites `AB::Expr`/`AB::PublicVar` in global-interaction code to the plain element
-/// type `E`.
-fn fix_global_types(tokens: TokenStream) -> TokenStream {
-    let text = tokens
-        .to_string()
-        .replace(
-            "Into :: < AB :: Expr > :: into (public_values [",
-            "(public_values [",
-        )
-        .replace("AB :: Expr ::", "E ::");
-    text.parse().expect("invariant: tokens re-parse")
-}
-
 fn support_file() -> String {
     let body = SUPPORT_SOURCE;
     let file: syn::File = syn::parse_str(body).expect("invariant: support template parses");
@@ -1057,7 +1124,7 @@ pub fn emit(ir: &Ir) -> Vec<GeneratedFile> {
     let mut files = vec![
         GeneratedFile {
             path: "src/lib.rs".to_string(),
-            contents: format_file(fix_global_types(emit_lib(ir))),
+            contents: format_file(emit_lib(ir)),
         },
         GeneratedFile {
             path: "src/support.rs".to_string(),

@@ -41,7 +41,10 @@ mod eval;
 pub mod ir;
 
 pub use diag::{render_all, Code, Diagnostic};
-pub use emit::{emit, format_file, EmitOptions, GeneratedFile, GENERATED_HEADER};
+pub use emit::{
+    emit, emit_inline, format_file, row_borrow_impls, strip_comment_markers, EmitOptions,
+    GeneratedFile, GENERATED_HEADER,
+};
 pub use eval::{compile, Compilation, SourceLoader};
 
 /// A compilation that failed: every diagnostic, already rendered.
