@@ -212,3 +212,25 @@ pub fn valid_witness() -> Witness {
         public_values: vec![Val::from_u64(42), Val::from_u64(0x5a5a)],
     }
 }
+
+/// The bytes of everything in a proof that does not depend on the prover's proof-of-work search
+/// (which may return any valid witness when run in parallel): commitments, bus sums, openings.
+pub fn deterministic_part(proof: &zisk_prover::Proof) -> Vec<u8> {
+    let parts: Vec<_> = proof
+        .instances
+        .iter()
+        .map(|i| {
+            (
+                i.air_id,
+                i.log_height,
+                &i.public_values,
+                &i.main_commitment,
+                &i.aux_commitment,
+                &i.bus_sum,
+                &i.quotient_commitment,
+                &i.opened,
+            )
+        })
+        .collect();
+    postcard::to_allocvec(&(&proof.public_values, parts)).unwrap()
+}
