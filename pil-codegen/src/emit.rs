@@ -1149,3 +1149,33 @@ pub fn emit(ir: &Ir) -> Vec<GeneratedFile> {
     }
     files
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_mechanical() {
+        assert_eq!(snake_case("FibonacciSq"), "fibonacci_sq");
+        assert_eq!(snake_case("MiniBinary8"), "mini_binary8");
+        assert_eq!(snake_case("ArithEq384"), "arith_eq384");
+        assert_eq!(snake_case("SHA256f"), "sha256f");
+        assert_eq!(camel_case("mem_align_byte"), "MemAlignByte");
+        assert_eq!(camel_case("RomData"), "RomData");
+    }
+
+    #[test]
+    fn comment_markers_are_stripped_recursively() {
+        let tokens = quote! {
+            fn f() {
+                #[doc = " @comment hidden"]
+                let x = 1;
+                #[doc = " kept"]
+                let y = x;
+            }
+        };
+        let text = strip_comment_markers(tokens).to_string();
+        assert!(!text.contains("hidden"));
+        assert!(text.contains("kept"));
+    }
+}

@@ -764,3 +764,73 @@ impl fmt::Display for Ir {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seq(items: Vec<SeqItem>, fill: Option<usize>) -> Sequence {
+        Sequence { items, fill }
+    }
+
+    #[test]
+    fn sequences_expand_like_pil() {
+        let one_then_zeros = seq(
+            vec![
+                SeqItem::Value { value: 1, times: 1 },
+                SeqItem::Value { value: 0, times: 1 },
+            ],
+            Some(1),
+        );
+        assert_eq!(one_then_zeros.expand(4), Ok(vec![1, 0, 0, 0]));
+        let cycle = seq(
+            vec![SeqItem::Block {
+                items: vec![SeqItem::Range {
+                    from: 0,
+                    to: 2,
+                    times: 1,
+                }],
+                times: 1,
+            }],
+            Some(0),
+        );
+        assert_eq!(cycle.expand(8), Ok(vec![0, 1, 2, 0, 1, 2, 0, 1]));
+        let down = seq(
+            vec![SeqItem::Range {
+                from: 1,
+                to: -1,
+                times: 2,
+            }],
+            None,
+        );
+        assert_eq!(down.expand(6), Ok(vec![1, 1, 0, 0, -1, -1]));
+        let tail = seq(
+            vec![
+                SeqItem::Value { value: 5, times: 1 },
+                SeqItem::Value { value: 0, times: 1 },
+                SeqItem::Value { value: 9, times: 2 },
+            ],
+            Some(1),
+        );
+        assert_eq!(tail.expand(5), Ok(vec![5, 0, 0, 9, 9]));
+        assert!(down.expand(4).is_err());
+        assert!(down.expand(8).is_err());
+    }
+
+    #[test]
+    fn degree_offsets_and_shift() {
+        let col = |index, offset| Expr::Col {
+            kind: ColKind::Witness,
+            index,
+            offset,
+        };
+        let e = Expr::Mul(
+            Box::new(col(0, -1)),
+            Box::new(Expr::Add(Box::new(col(1, 0)), Box::new(Expr::Const(3)))),
+        );
+        assert_eq!(e.degree(), 2);
+        assert_eq!(e.offset_range(), Some((-1, 0)));
+        assert_eq!(e.shifted(1).offset_range(), Some((0, 1)));
+        assert_eq!(Expr::constant(-1), Expr::Const(GOLDILOCKS_PRIME - 1));
+    }
+}
