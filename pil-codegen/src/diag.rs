@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use zisk_pil_parser::{Label, SourceSpan};
+use zisk_pil_parser::{snippet, Label, SourceSpan};
 
 /// Stable diagnostic codes of the compiler (`C0xxx`), plus the parser's codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -127,38 +127,4 @@ pub fn render_all(diags: &[Diagnostic], sources: &BTreeMap<String, String>) -> S
         .map(|d| d.render(sources))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn snippet(out: &mut String, source: &str, span: &SourceSpan, message: &str) {
-    let start = floor_char_boundary(source, span.range.start.min(source.len()));
-    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[start..]
-        .find('\n')
-        .map_or(source.len(), |i| start + i);
-    let line_text = source[line_start..line_end].trim_end_matches('\r');
-    let gutter = span.line.to_string();
-    let pad = " ".repeat(gutter.len());
-    let indent: String = source[line_start..start]
-        .chars()
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
-    let end = span.range.end.clamp(start, line_end.max(start));
-    let width = source
-        .get(start..end)
-        .map_or(1, |s| s.chars().count())
-        .max(1);
-    out.push_str(&format!(" {gutter} | {line_text}\n"));
-    let carets = "^".repeat(width);
-    if message.is_empty() {
-        out.push_str(&format!(" {pad} | {indent}{carets}\n"));
-    } else {
-        out.push_str(&format!(" {pad} | {indent}{carets} {message}\n"));
-    }
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }

@@ -123,7 +123,9 @@ pub fn render_all(diags: &[Diagnostic], source: &str, file_name: &str) -> String
         .join("\n")
 }
 
-fn snippet(out: &mut String, source: &str, span: &SourceSpan, message: &str) {
+/// Appends the source line of `span` to `out`, with carets under the span and `message` after
+/// them (rustc style). Shared by the parser's and the compiler's diagnostics.
+pub fn snippet(out: &mut String, source: &str, span: &SourceSpan, message: &str) {
     let start = floor_char_boundary(source, span.range.start.min(source.len()));
     let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = source[start..]

@@ -70,7 +70,7 @@ mod parser;
 mod print;
 
 pub use ast::Ast;
-pub use diag::{render_all, Code, Diagnostic, Label, SourceSpan};
+pub use diag::{render_all, snippet, Code, Diagnostic, Label, SourceSpan};
 
 /// All diagnostics of a file that failed to parse cleanly.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
