@@ -6,6 +6,7 @@ use crate::error::EmuError;
 use crate::inst::*;
 use crate::mem::{MemBackend, Memory, ReplayMemory};
 use crate::ops::{self, op};
+use crate::precompile;
 use crate::rom::ZiskRom;
 use crate::transpile::UNIMP;
 
@@ -432,7 +433,7 @@ impl<'a> Emulator<'a> {
             };
             let (c, flag) = match ops::exec(inst.op, a, b) {
                 Some(r) => r,
-                None => match self.special(inst, step) {
+                None => match self.special(inst, b, mem) {
                     Err(e) => break Err(e),
                     Ok(r) => r,
                 },
@@ -496,9 +497,20 @@ impl<'a> Emulator<'a> {
         result
     }
 
+    /// The operations `ops::exec` does not handle: `halt`, precompiles (which read and write
+    /// memory through `b`) and the ones this VM does not implement.
     #[cold]
-    fn special(&self, inst: &ExecInst, _step: u64) -> Result<(u64, bool), EmuError> {
+    fn special<M: MemBackend>(
+        &self,
+        inst: &ExecInst,
+        b: u64,
+        mem: &mut M,
+    ) -> Result<(u64, bool), EmuError> {
         let pc = inst.pc;
+        if precompile::is_precompile(inst.op) {
+            precompile::execute(inst.op, b, mem, pc)?;
+            return Ok((0, false));
+        }
         if inst.op == op::HALT {
             let word = self.rom.insts[self.rom.index_of(pc).expect("executing instruction exists")]
                 .riscv_inst;

@@ -1,6 +1,7 @@
 //! Typed errors of the transpiler and the emulator.
 
 use thiserror::Error;
+use zisk_precompiles::PrecompileError;
 
 /// Errors found while loading and transpiling an ELF file.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -110,5 +111,16 @@ pub enum EmuError {
         index: u64,
         /// pc.
         pc: u64,
+    },
+    /// A precompile call with no defined result (zero modulus, equal x coordinates, a point
+    /// with y = 0, an unaligned pointer).
+    #[error("precompile {name} at pc {pc:#x}: {source}")]
+    Precompile {
+        /// The precompile.
+        name: &'static str,
+        /// pc of the call.
+        pc: u64,
+        /// What is wrong.
+        source: PrecompileError,
     },
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod inst;
 pub mod mem;
 pub mod ops;
+pub mod precompile;
 pub mod riscv;
 pub mod rom;
 pub mod stats;

@@ -4,7 +4,7 @@
 use crate::consts::ROM_ADDR;
 use crate::emu::{ExecInst, Observer};
 use crate::inst::*;
-use crate::ops::{self, op};
+use crate::ops;
 use std::fmt::Write;
 
 /// Area units proven per second, the unit of the legacy cost report.
@@ -86,7 +86,15 @@ impl Observer for Stats {
         _regs: &[u64; 32],
     ) {
         self.steps += 1;
-        let is_usual = ops::is_external(inst.op) && inst.op != op::KECCAK && a < 256 && b < 256;
+        let precompile =
+            ops::op_info(inst.op).is_some_and(|i| i.op_type == ops::OpType::Precompile);
+        let is_usual = ops::is_external(inst.op) && !precompile && a < 256 && b < 256;
+        if precompile {
+            // The words a precompile reads (pointer blocks included) and writes, all aligned.
+            let (read, written) = zisk_precompiles::abi::io_bytes(inst.op);
+            self.reads_aligned += read / 8;
+            self.writes_aligned += written / 8;
+        }
         if is_usual {
             self.usual += 1;
         } else {
