@@ -19,6 +19,12 @@
 //! as usual. On any other target the same API works natively: [`read_input`] reads the file
 //! named by `ZISK_INPUT_FILE` (default `build/input.bin`) and [`set_output`] prints
 //! `public {id}: 0x{value:08x}`.
+//!
+//! [`syscalls`] exposes the precompiles (keccak-f, sha256-f, arith256, arith256_mod,
+//! secp256k1 add/dbl); the crates under `ziskos/patches/` build drop-in `sha2` and `tiny-keccak`
+//! on them.
+
+pub mod syscalls;
 
 #[cfg(zisk_zkvm)]
 mod zkvm;

@@ -5,9 +5,9 @@
 //! `sys_alloc_aligned`, `sys_alloc_words`, `sys_write`, `sys_read`, `sys_rand`, `sys_getenv`,
 //! `sys_argc`, `sys_argv` and `sys_panic`; they are all defined here, together with `sys_halt`,
 //! `sys_output` and `sys_log`. `sys_sha_compress`, `sys_sha_buffer` and `sys_cycle_count` are
-//! declared by std but never called, and are deliberately not provided: ZisK's precompiles are
-//! not available yet, and a program that needs them fails to link instead of computing wrong
-//! results.
+//! declared by std but never called, and are deliberately not provided: they follow another
+//! zkVM's ABI, and a program that needs them fails to link instead of computing wrong results.
+//! ZisK's precompiles are the `csrs` calls of `crate::syscalls`.
 
 use core::arch::{asm, global_asm};
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
