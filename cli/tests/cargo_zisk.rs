@@ -171,6 +171,28 @@ fn rebuilt_examples_match_the_committed_elfs() {
         );
     }
 
+    // The accelerated variants are workspaces of their own (their [patch.crates-io] must not
+    // reach the other examples); they share the examples' target directory and its std build.
+    for name in ["sha_hasher_accel", "keccak_accel"] {
+        let out = cargo_zisk()
+            .args(["build", "--release"])
+            .current_dir(examples.join(name))
+            .env("CARGO_TARGET_DIR", examples.join("target"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {}", text(&out));
+        let built = examples
+            .join("target/riscv64ima-zisk-zkvm-elf/release")
+            .join(name);
+        let committed = examples.join("elf").join(format!("{name}.elf"));
+        assert!(
+            loaded_image(&built) == loaded_image(&committed),
+            "{} differs from {}: rebuild and commit the ELF",
+            built.display(),
+            committed.display()
+        );
+    }
+
     let input = temp_dir("run").join("n50.bin");
     std::fs::write(&input, 50u64.to_le_bytes()).unwrap();
     let run = cargo_zisk()

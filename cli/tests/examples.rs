@@ -1,5 +1,6 @@
 //! Runs the committed example ELFs (`examples/elf/*.elf`) in `ziskemu` and compares their public
-//! outputs with values computed on the host; checks that a guest panic is a clear failure.
+//! outputs with values computed on the host; checks that a guest panic is a clear failure, and
+//! that the precompile-accelerated variants give the same outputs in far fewer steps.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -103,6 +104,63 @@ fn sha_hasher_matches_sha2() {
 #[test]
 fn keccak_matches_tiny_keccak() {
     check("keccak", keccak_chain, &[0, 1, 20, 64]);
+}
+
+#[test]
+fn sha_hasher_accel_matches_sha2() {
+    check("sha_hasher_accel", sha_chain, &[0, 1, 2, 20, 100, 1000]);
+}
+
+#[test]
+fn keccak_accel_matches_tiny_keccak() {
+    check("keccak_accel", keccak_chain, &[0, 1, 20, 64, 1000]);
+}
+
+/// Steps and the count of one opcode, from `ziskemu -x`.
+fn stats(name: &str, n: u64, opcode: &str) -> (u64, u64) {
+    let elf = examples_dir().join("elf").join(format!("{name}.elf"));
+    let dir = std::env::temp_dir().join(format!("zisk-cli-examples-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join(format!("{name}-stats-{n}.bin"));
+    std::fs::write(&input, n.to_le_bytes()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ziskemu"))
+        .arg("-e")
+        .arg(&elf)
+        .arg("-i")
+        .arg(&input)
+        .arg("-x")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    let field = |line: &str, after: &str| -> u64 {
+        let rest = &line[line.find(after).unwrap() + after.len()..];
+        rest.split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let main = text.lines().find(|l| l.contains("Main Cost:")).unwrap();
+    let steps = field(main, "sec ");
+    let ops = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{opcode}:")))
+        .map_or(0, |l| field(l, "steps/op) ("));
+    (steps, ops)
+}
+
+#[test]
+fn accelerated_examples_use_the_precompiles_and_take_fewer_steps() {
+    for (plain, accel, opcode) in [
+        ("sha_hasher", "sha_hasher_accel", "sha256"),
+        ("keccak", "keccak_accel", "keccak"),
+    ] {
+        let (plain_steps, plain_ops) = stats(plain, 20, opcode);
+        let (accel_steps, accel_ops) = stats(accel, 20, opcode);
+        assert_eq!(plain_ops, 0, "{plain} must not call the precompile");
+        assert_eq!(accel_ops, 20, "{accel}: one {opcode} per 32-byte hash");
+        assert!(
+            accel_steps * 4 < plain_steps,
+            "{accel}: {accel_steps} steps, {plain}: {plain_steps}"
+        );
+    }
 }
 
 #[test]

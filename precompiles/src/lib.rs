@@ -18,23 +18,3 @@ pub use error::PrecompileError;
 pub use keccak::keccak_f;
 pub use secp256k1::{secp256k1_add, secp256k1_dbl};
 pub use sha256::sha256_f;
-
-/// A 256-bit number printed as `0x` and 64 hex digits (most significant first).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct HexU256(pub U256);
-
-impl std::fmt::Display for HexU256 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "0x")?;
-        for limb in self.0.iter().rev() {
-            write!(f, "{limb:016x}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::fmt::Debug for HexU256 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self, f)
-    }
-}

@@ -7,7 +7,6 @@
 
 use crate::arith256::{add, ge, mul_wide, sub, U256};
 use crate::error::PrecompileError;
-use crate::HexU256;
 
 /// The field modulus `p`.
 pub const P: U256 = [
@@ -111,7 +110,7 @@ pub fn secp256k1_add(p1: &[u64; 8], p2: &[u64; 8]) -> Result<[u64; 8], Precompil
     let (x1, y1) = split(p1);
     let (x2, y2) = split(p2);
     if x1 == x2 {
-        return Err(PrecompileError::EqualX { x: HexU256(x1) });
+        return Err(PrecompileError::EqualX);
     }
     let l = fmul(&fsub(&y2, &y1), &finv(&fsub(&x2, &x1)));
     Ok(chord(&l, &x1, &y1, &x2))
@@ -121,7 +120,7 @@ pub fn secp256k1_add(p1: &[u64; 8], p2: &[u64; 8]) -> Result<[u64; 8], Precompil
 pub fn secp256k1_dbl(p: &[u64; 8]) -> Result<[u64; 8], PrecompileError> {
     let (x, y) = split(p);
     if y == [0; 4] {
-        return Err(PrecompileError::ZeroY { x: HexU256(x) });
+        return Err(PrecompileError::ZeroY);
     }
     let xx = fmul(&x, &x);
     let num = fadd(&fadd(&xx, &xx), &xx);

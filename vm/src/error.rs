@@ -114,13 +114,24 @@ pub enum EmuError {
     },
     /// A precompile call with no defined result (zero modulus, equal x coordinates, a point
     /// with y = 0, an unaligned pointer).
-    #[error("precompile {name} at pc {pc:#x}: {source}")]
+    #[error("precompile {} at pc {pc:#x}: {source}", crate::ops::op_name(*op))]
     Precompile {
-        /// The precompile.
-        name: &'static str,
+        /// The precompile's opcode.
+        op: u8,
         /// pc of the call.
         pc: u64,
         /// What is wrong.
         source: PrecompileError,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emu_error_stays_small() {
+        // Every memory access of the interpreter returns `Result<_, EmuError>`.
+        assert!(std::mem::size_of::<EmuError>() <= 32);
+    }
 }

@@ -27,7 +27,7 @@ struct Access<'m, M> {
 impl<M: MemBackend> Access<'_, M> {
     fn error(&self, source: PrecompileError) -> EmuError {
         EmuError::Precompile {
-            name: ops::op_name(self.op),
+            op: self.op,
             pc: self.pc,
             source,
         }

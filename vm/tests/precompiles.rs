@@ -408,26 +408,15 @@ fn run_failing(name: &str, text: &str) -> (EmuError, Vec<u8>) {
     (fast, elf)
 }
 
-fn expect_precompile_error(name: &str, call: Call, op: &str, source: PrecompileError) {
+fn expect_precompile_error(name: &str, call: Call, op: u8, source: PrecompileError) {
     let text = program(&[call]);
     let (err, elf) = run_failing(name, &text);
     let pc = symbol(&elf, "c0_call");
-    assert_eq!(
-        err,
-        EmuError::Precompile {
-            name: match op {
-                "arith256_mod" => "arith256_mod",
-                "secp256k1_add" => "secp256k1_add",
-                _ => "secp256k1_dbl",
-            },
-            pc,
-            source
-        },
-        "{name}"
-    );
+    assert_eq!(err, EmuError::Precompile { op, pc, source }, "{name}");
     let msg = err.to_string();
+    let op_name = zisk_vm::ops::op_name(op);
     assert!(
-        msg.contains(op) && msg.contains(&format!("{pc:#x}")),
+        msg.contains(op_name) && msg.contains(&format!("{pc:#x}")),
         "{msg}"
     );
 }
@@ -437,7 +426,7 @@ fn zero_modulus_is_an_error() {
     expect_precompile_error(
         "mod0",
         Call::ArithMod([5, 0, 0, 0], [7, 0, 0, 0], [1, 0, 0, 0], [0; 4]),
-        "arith256_mod",
+        zisk_vm::ops::op::ARITH256_MOD,
         PrecompileError::ZeroModulus,
     );
 }
@@ -445,21 +434,10 @@ fn zero_modulus_is_an_error() {
 #[test]
 fn adding_points_with_equal_x_is_an_error() {
     let g = ProjectivePoint::GENERATOR;
-    let err = PrecompileError::EqualX {
-        x: zisk_precompiles::HexU256(point(&g)[..4].try_into().unwrap()),
-    };
-    expect_precompile_error(
-        "eqx",
-        Call::SecpAdd(point(&g), point(&g)),
-        "secp256k1_add",
-        err,
-    );
-    expect_precompile_error(
-        "negx",
-        Call::SecpAdd(point(&g), point(&-g)),
-        "secp256k1_add",
-        err,
-    );
+    let add = zisk_vm::ops::op::SECP256K1_ADD;
+    let err = PrecompileError::EqualX;
+    expect_precompile_error("eqx", Call::SecpAdd(point(&g), point(&g)), add, err);
+    expect_precompile_error("negx", Call::SecpAdd(point(&g), point(&-g)), add, err);
 }
 
 #[test]
@@ -467,10 +445,8 @@ fn doubling_a_point_with_zero_y_is_an_error() {
     expect_precompile_error(
         "dbl0",
         Call::SecpDbl([9, 0, 0, 0, 0, 0, 0, 0]),
-        "secp256k1_dbl",
-        PrecompileError::ZeroY {
-            x: zisk_precompiles::HexU256([9, 0, 0, 0]),
-        },
+        zisk_vm::ops::op::SECP256K1_DBL,
+        PrecompileError::ZeroY,
     );
 }
 
