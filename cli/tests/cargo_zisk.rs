@@ -158,7 +158,7 @@ fn rebuilt_examples_match_the_committed_elfs() {
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     eprintln!("examples rebuilt in {:.1}s", start.elapsed().as_secs_f64());
-    for name in ["sha_hasher", "fibonacci", "keccak"] {
+    for name in ["sha_hasher", "fibonacci", "keccak", "precompiles"] {
         let built = examples
             .join("target/riscv64ima-zisk-zkvm-elf/release")
             .join(name);

@@ -163,6 +163,74 @@ fn accelerated_examples_use_the_precompiles_and_take_fewer_steps() {
     }
 }
 
+/// What `examples/precompiles` computes, with the host semantics of `zisk-precompiles`.
+fn precompiles_guest(k: u64) -> Vec<u32> {
+    use zisk_precompiles::*;
+    let g: [u64; 8] = [
+        0x59F2815B16F81798,
+        0x029BFCDB2DCE28D9,
+        0x55A06295CE870B07,
+        0x79BE667EF9DCBBAC,
+        0x9C47D08FFB10D4B8,
+        0xFD17B448A6855419,
+        0x5DA4FBFC0E1108A8,
+        0x483ADA7726A3C465,
+    ];
+    let mut p = g;
+    for _ in 0..k {
+        p = secp256k1_dbl(&p).unwrap();
+    }
+    p = secp256k1_add(&p, &g).unwrap();
+    let (x, y): ([u64; 4], [u64; 4]) = (p[..4].try_into().unwrap(), p[4..].try_into().unwrap());
+    let (dl, dh) = arith256(&x, &y, &[u64::MAX; 4]);
+    let d = arith256_mod(&dl, &dh, &x, &secp256k1::P).unwrap();
+    let mut lanes = [0u64; 25];
+    lanes[..4].copy_from_slice(&d);
+    keccak_f(&mut lanes);
+    let mut state = [lanes[4], lanes[5], lanes[6], lanes[7]];
+    let mut block = [0u64; 8];
+    block[..7].copy_from_slice(&lanes[8..15]);
+    block[7] = k;
+    sha256_f(&mut state, &block);
+    let mut words = p.to_vec();
+    words.extend(
+        dl.iter()
+            .chain(&dh)
+            .chain(&d)
+            .chain(&lanes[..4])
+            .chain(&state),
+    );
+    words
+        .iter()
+        .flat_map(|w| [*w as u32, (*w >> 32) as u32])
+        .collect()
+}
+
+#[test]
+fn precompiles_guest_matches_host_semantics() {
+    // 2G + G = 3G (x of 3G from the SEC 2 multiples table).
+    let three_g = precompiles_guest(1);
+    assert_eq!(
+        three_g[..8],
+        [
+            0xBCE036F9, 0x8601F113, 0x836F99B0, 0xB531C845, 0xF89D5229, 0x49344F85, 0x9258C310,
+            0xF9308A01
+        ]
+    );
+    check("precompiles", precompiles_guest, &[1, 2, 10, 100]);
+
+    // k = 0 adds G to itself: an undefined precompile call stops the run with a clear error.
+    let elf = examples_dir().join("elf/precompiles.elf");
+    let out = emulate(&elf, &0u64.to_le_bytes(), "precompiles-0");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("Error during emulation: precompile secp256k1_add at pc 0x")
+            && stderr.contains("same x coordinate"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn fibonacci_matches_host() {
     assert_eq!(fibonacci(20)[..2], [6765, 0]);
