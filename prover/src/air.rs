@@ -13,6 +13,7 @@ use p3_batch_stark::folder::{
 };
 use p3_batch_stark::symbolic::{get_log_num_quotient_chunks_for_domain, get_symbolic_constraints};
 use p3_commit::PolynomialSpace;
+use p3_field::{Field, PrimeCharacteristicRing};
 use p3_lookup::{
     check_bus_widths, Challenges, InteractionSymbolicBuilder, Kind, LogUpGadget, Lookups,
 };
@@ -50,6 +51,77 @@ pub trait ZiskAir:
         self.preprocessed_trace()
             .filter(|m| m.height() == 1usize << log_height)
     }
+
+    /// How many leading instance public values are copies of the proof-level public values.
+    ///
+    /// Prover, verifier and [`crate::verify_constraints`] require
+    /// `instance.public_values[..k] == public_values[..k]`, so an instance cannot use other
+    /// publics than the proof states. The default, 0, shares nothing.
+    fn shared_public_values(&self) -> usize {
+        0
+    }
+
+    /// Bus terms this instance adds once (not per row), computed from its public values
+    /// (PIL `direct_update_*`). The verifier adds their LogUp fractions to the bus balance.
+    ///
+    /// Called only with `public_values` of the length [`BaseAir::num_public_values`] gives.
+    fn direct_terms(&self, _public_values: &[Val]) -> Vec<DirectTerm> {
+        Vec::new()
+    }
+
+    /// Proof-level bus terms of the AIR set `airs` (PIL `direct_global_update_*`), computed from
+    /// the proof-level public values; they enter the bus balance like [`ZiskAir::direct_terms`].
+    ///
+    /// An error (public values of the wrong shape) rejects the statement.
+    fn global_terms(_airs: &[Self], _public_values: &[Val]) -> Result<Vec<DirectTerm>, String>
+    where
+        Self: Sized,
+    {
+        Ok(Vec::new())
+    }
+}
+
+/// A bus term added once per instance or per proof, outside any trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirectTerm {
+    /// The global bus name (as given to `push_interaction`).
+    pub bus: String,
+    /// The tuple.
+    pub fields: Vec<Val>,
+    /// Signed multiplicity, with the convention of `push_interaction` (sends positive).
+    pub count: Val,
+}
+
+/// Collects the direct terms of a statement: the global terms of the AIR set, then each
+/// instance's own (instances whose AIR is unknown or whose public values have the wrong length
+/// contribute none; callers reject those separately).
+pub(crate) fn statement_direct_terms<A: ZiskAir>(
+    airs: &[A],
+    instances: &[(usize, &[Val])],
+    public_values: &[Val],
+) -> Result<Vec<DirectTerm>, String> {
+    let mut terms = A::global_terms(airs, public_values)?;
+    for &(air_id, instance_publics) in instances {
+        if let Some(air) = airs.get(air_id) {
+            if instance_publics.len() == air.num_public_values() {
+                terms.extend(air.direct_terms(instance_publics));
+            }
+        }
+    }
+    Ok(terms)
+}
+
+/// Checks that instance `air`'s shared public values equal the proof-level ones.
+pub(crate) fn shares_public_values<A: ZiskAir>(
+    air: &A,
+    instance_publics: &[Val],
+    public_values: &[Val],
+) -> bool {
+    let k = air.shared_public_values();
+    matches!(
+        (instance_publics.get(..k), public_values.get(..k)),
+        (Some(a), Some(b)) if a == b
+    )
 }
 
 /// What prover and verifier derive from an AIR at one height: its bus columns and quotient size.
@@ -172,18 +244,52 @@ impl<'a, A: ZiskAir> ShapeCache<'a, A> {
     }
 }
 
+/// The LogUp challenges of a statement: per instance, one `[bus_prefix, beta]` pair per lookup,
+/// plus the prefix of every global bus (for the direct terms).
+pub(crate) struct ChallengeLayout {
+    /// Per instance, the flat challenge list its LogUp gadget reads.
+    pub per_instance: Vec<Vec<Challenge>>,
+    global_prefix: HashMap<String, Challenge>,
+    beta: Challenge,
+}
+
+impl ChallengeLayout {
+    /// The sum of the LogUp fractions `count / (prefix[bus] − Σ fᵢ·β^(k−1−i))` of `terms`,
+    /// the same fraction the gadget computes for a trace row. `None` if a denominator vanishes
+    /// (probability negligible over the challenge field) or a bus has no prefix.
+    pub(crate) fn direct_sum(&self, terms: &[DirectTerm]) -> Option<Challenge> {
+        let mut total = Challenge::ZERO;
+        for term in terms {
+            let prefix = *self.global_prefix.get(&term.bus)?;
+            let combined = term
+                .fields
+                .iter()
+                .fold(Challenge::ZERO, |acc, &f| acc * self.beta + f);
+            let denominator = prefix - combined;
+            total += denominator.try_inverse()? * term.count;
+        }
+        Some(total)
+    }
+}
+
 /// Lays out the LogUp challenges of every instance: one `[bus_prefix, beta]` pair per lookup.
 ///
-/// Global buses get one index per name across the whole proof, so their messages cancel between
-/// instances; every local lookup of every instance gets a fresh index, so it must balance alone.
+/// Global buses get one index per name across the whole proof (instances first, then buses only
+/// direct terms use), so their messages cancel between instances and with the direct terms;
+/// every local lookup of every instance gets a fresh index, so it must balance alone.
 pub(crate) fn lay_out_challenges(
     lookups_per_instance: &[&Lookups<Val>],
+    direct_terms: &[DirectTerm],
     alpha: Challenge,
     beta: Challenge,
-) -> Vec<Vec<Challenge>> {
-    let mut global: HashMap<&str, usize> = HashMap::new();
+) -> ChallengeLayout {
+    let mut global: HashMap<String, usize> = HashMap::new();
     let mut next_bus = 0usize;
     let mut max_width = 1usize;
+    let mut fresh = || {
+        next_bus += 1;
+        next_bus - 1
+    };
     let bus_ids: Vec<Vec<usize>> = lookups_per_instance
         .iter()
         .map(|lookups| {
@@ -193,31 +299,61 @@ pub(crate) fn lay_out_challenges(
                     let width = lookup.elements.iter().map(Vec::len).max().unwrap_or(0);
                     max_width = max_width.max(width);
                     match &lookup.kind {
-                        Kind::Global(name) => *global.entry(name.as_str()).or_insert_with(|| {
-                            next_bus += 1;
-                            next_bus - 1
-                        }),
-                        Kind::Local => {
-                            next_bus += 1;
-                            next_bus - 1
+                        Kind::Global(name) => {
+                            *global.entry(name.clone()).or_insert_with(&mut fresh)
                         }
+                        Kind::Local => fresh(),
                     }
                 })
                 .collect()
         })
         .collect();
+    for term in direct_terms {
+        max_width = max_width.max(term.fields.len());
+        global.entry(term.bus.clone()).or_insert_with(&mut fresh);
+    }
     let challenges = Challenges::new(alpha, beta, max_width, next_bus);
-    bus_ids
+    let prefix = |id: usize| challenges.bus_prefix.get(id).copied().unwrap_or(alpha);
+    let per_instance = bus_ids
         .iter()
-        .map(|ids| {
-            ids.iter()
-                .flat_map(|&id| {
-                    let prefix = challenges.bus_prefix.get(id).copied().unwrap_or(alpha);
-                    [prefix, beta]
-                })
-                .collect()
-        })
-        .collect()
+        .map(|ids| ids.iter().flat_map(|&id| [prefix(id), beta]).collect())
+        .collect();
+    let global_prefix = global
+        .into_iter()
+        .map(|(name, id)| (name, prefix(id)))
+        .collect();
+    ChallengeLayout {
+        per_instance,
+        global_prefix,
+        beta,
+    }
+}
+
+/// Checks that every direct term carries tuples of the width its bus has in `lookups`, and that
+/// direct terms on one bus agree (LogUp fingerprints are injective only within one width).
+pub(crate) fn check_direct_widths(
+    lookups: &[Lookups<Val>],
+    terms: &[DirectTerm],
+) -> Result<(), ShapeError> {
+    let mut widths: HashMap<&str, usize> = HashMap::new();
+    for lookup in lookups.iter().flat_map(|l| l.iter()) {
+        if let Kind::Global(name) = &lookup.kind {
+            if let Some(width) = lookup.elements.iter().map(Vec::len).max() {
+                widths.entry(name.as_str()).or_insert(width);
+            }
+        }
+    }
+    for term in terms {
+        let width = *widths.entry(term.bus.as_str()).or_insert(term.fields.len());
+        if width != term.fields.len() {
+            return Err(ShapeError::BusWidth(format!(
+                "direct term on bus {} has {} fields, the bus carries {width}",
+                term.bus,
+                term.fields.len()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Checks that every bus carries tuples of one width across all the given AIR shapes.

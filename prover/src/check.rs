@@ -12,7 +12,7 @@ use p3_lookup::{Count, InteractionBuilder};
 use p3_matrix::dense::RowMajorMatrix;
 use p3_matrix::Matrix;
 
-use crate::air::ZiskAir;
+use crate::air::{shares_public_values, DirectTerm, ZiskAir};
 use crate::config::Val;
 use crate::error::{BusFailure, ConstraintFailure, ConstraintReport, ShapeFailure};
 use crate::proof::InstanceSpec;
@@ -178,14 +178,33 @@ struct Balance {
 /// Checks every constraint and every bus of a witness without proving.
 ///
 /// `traces(i)` returns the main trace of instance `i`; fixed columns come from
-/// [`ZiskAir::fixed_trace`]. Every failure is collected into the returned [`ConstraintReport`].
+/// [`ZiskAir::fixed_trace`]; `public_values` are the proof-level public values, from which the
+/// proof-level bus terms ([`ZiskAir::global_terms`]) are computed, as the verifier does.
+/// Every failure is collected into the returned [`ConstraintReport`].
 pub fn verify_constraints<A: ZiskAir>(
     airs: &[A],
     instances: &[InstanceSpec],
+    public_values: &[Val],
     mut traces: impl FnMut(usize) -> RowMajorMatrix<Val>,
 ) -> Result<(), ConstraintReport> {
     let mut report = ConstraintReport::default();
     let mut buses: HashMap<(String, Vec<Val>), Balance> = HashMap::new();
+    let add_direct = |buses: &mut HashMap<(String, Vec<Val>), Balance>, terms: Vec<DirectTerm>| {
+        for term in terms {
+            let entry = buses.entry((term.bus, term.fields)).or_insert(Balance {
+                net: Val::ZERO,
+                locations: Vec::new(),
+            });
+            entry.net += term.count;
+        }
+    };
+    match A::global_terms(airs, public_values) {
+        Ok(terms) => add_direct(&mut buses, terms),
+        Err(message) => report.shape_failures.push(ShapeFailure {
+            instance: usize::MAX,
+            message: format!("proof-level bus terms: {message}"),
+        }),
+    }
     for (index, spec) in instances.iter().enumerate() {
         let Some(air) = airs.get(spec.air_id) else {
             report.shape_failures.push(ShapeFailure {
@@ -222,6 +241,18 @@ pub fn verify_constraints<A: ZiskAir>(
             });
             continue;
         }
+        if !shares_public_values(air, &spec.public_values, public_values) {
+            report.shape_failures.push(ShapeFailure {
+                instance: index,
+                message: format!(
+                    "the first {} public values of air {} differ from the proof's",
+                    air.shared_public_values(),
+                    air.name()
+                ),
+            });
+            continue;
+        }
+        add_direct(&mut buses, air.direct_terms(&spec.public_values));
         let fixed = air.fixed_trace(spec.log_height);
         let fixed_width = air.preprocessed_width();
         if fixed_width > 0

@@ -106,6 +106,9 @@ pub enum ProveError {
         /// The instance index.
         instance: usize,
     },
+    /// The proof-level bus terms cannot be built from the public values.
+    #[error("proof-level bus terms: {0}")]
+    GlobalTerms(String),
     /// The PCS failed.
     #[error("pcs failure during {phase}: {message}")]
     Pcs {
@@ -143,6 +146,15 @@ pub enum VerifyError {
         /// What is wrong.
         reason: String,
     },
+    /// An instance's shared public values differ from the proof-level public values.
+    #[error("instance {instance}: its public values differ from the proof's")]
+    InstancePublicValues {
+        /// The instance index.
+        instance: usize,
+    },
+    /// The proof-level bus terms cannot be built from the public values.
+    #[error("proof-level bus terms: {0}")]
+    GlobalTerms(String),
     /// The AIR set is invalid.
     #[error(transparent)]
     Shape(#[from] ShapeError),
@@ -207,7 +219,7 @@ pub struct BusFailure {
 /// An instance whose trace or public values cannot even be checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShapeFailure {
-    /// Instance index.
+    /// Instance index (`usize::MAX` for the proof-level public values).
     pub instance: usize,
     /// What is wrong.
     pub message: String,

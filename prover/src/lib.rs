@@ -8,6 +8,7 @@
 //! - [`setup`] commits fixed columns and builds the [`ProvingKey`] / [`VerifyingKey`].
 //! - [`prove`] / [`prove_traces`] produce a [`Proof`]; [`verify`] checks it.
 //! - [`verify_constraints`] checks a witness row by row and reports every failure.
+//! - [`pil`] proves the AIRs generated from `pil/` (adapter, range tables, witness assembly).
 //! - [`StarkParams`] holds every parameter; [`StarkParams::security`] gives the security level.
 
 pub mod air;
@@ -15,12 +16,14 @@ pub mod check;
 pub mod config;
 pub mod error;
 pub mod keys;
+pub mod pil;
 pub mod proof;
 pub mod prover;
 mod transcript;
 pub mod verifier;
+pub mod witness;
 
-pub use air::ZiskAir;
+pub use air::{DirectTerm, ZiskAir};
 pub use check::{verify_constraints, ConstraintChecker};
 pub use config::{Challenge, SecurityReport, SecurityShape, StarkParams, Val};
 pub use error::{

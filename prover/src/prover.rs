@@ -18,7 +18,10 @@ use p3_matrix::dense::RowMajorMatrix;
 use p3_matrix::Matrix;
 use p3_uni_stark::StarkGenericConfig;
 
-use crate::air::{check_global_bus_widths, lay_out_challenges, AirShape, ShapeCache, ZiskAir};
+use crate::air::{
+    check_direct_widths, check_global_bus_widths, lay_out_challenges, shares_public_values,
+    statement_direct_terms, AirShape, ShapeCache, ZiskAir,
+};
 use crate::config::{pcs_ops, Challenge, Commitment, PcsProverData, PcsProverError, StarkCfg, Val};
 use crate::error::ProveError;
 use crate::keys::{ProvingKey, MIN_LOG_HEIGHT};
@@ -107,6 +110,12 @@ pub fn prove<A: ZiskAir>(
                 air.num_public_values()
             )));
         }
+        if !shares_public_values(air, &spec.public_values, public_values) {
+            return Err(invalid(format!(
+                "the first {} public values differ from the proof's",
+                air.shared_public_values()
+            )));
+        }
         if air.preprocessed_width() > 0 && !pk.fixed.contains_key(&(spec.air_id, spec.log_height)) {
             return Err(invalid(format!(
                 "no fixed columns committed for air {} at log height {}",
@@ -120,6 +129,13 @@ pub fn prove<A: ZiskAir>(
     let heights: Vec<usize> = instances.iter().map(|s| 1usize << s.log_height).collect();
     check_multiplicity_height_bound(&lookups, &heights)
         .map_err(|e| ProveError::MultiplicityBound(e.to_string()))?;
+    let instance_publics: Vec<(usize, &[Val])> = instances
+        .iter()
+        .map(|s| (s.air_id, s.public_values.as_slice()))
+        .collect();
+    let direct_terms = statement_direct_terms(airs, &instance_publics, public_values)
+        .map_err(ProveError::GlobalTerms)?;
+    check_direct_widths(&lookups, &direct_terms)?;
 
     let mut mains = Vec::with_capacity(instances.len());
     for (index, spec) in instances.iter().enumerate() {
@@ -159,7 +175,7 @@ pub fn prove<A: ZiskAir>(
         &commitments,
     );
     let lookup_refs: Vec<&Lookups<Val>> = lookups.iter().collect();
-    let challenges = lay_out_challenges(&lookup_refs, alpha, beta);
+    let challenges = lay_out_challenges(&lookup_refs, &direct_terms, alpha, beta).per_instance;
 
     let mut proofs = Vec::with_capacity(instances.len());
     for (index, (spec, main)) in instances.iter().zip(mains).enumerate() {

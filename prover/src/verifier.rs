@@ -20,7 +20,10 @@ use p3_matrix::dense::RowMajorMatrixView;
 use p3_matrix::stack::VerticalPair;
 use p3_uni_stark::{recompose_quotient_from_chunks, StarkGenericConfig, VerifierConstraintFolder};
 
-use crate::air::{check_global_bus_widths, lay_out_challenges, AirShape, ShapeCache, ZiskAir};
+use crate::air::{
+    check_direct_widths, check_global_bus_widths, lay_out_challenges, shares_public_values,
+    statement_direct_terms, AirShape, ShapeCache, ZiskAir,
+};
 use crate::config::{pcs_ops, Challenge, Challenger, Commitment, Domain, Pcs, StarkCfg, Val};
 use crate::error::VerifyError;
 use crate::keys::{VerifyingKey, MIN_LOG_HEIGHT};
@@ -65,6 +68,12 @@ pub fn verify<A: ZiskAir>(
         }
         let shape = cache.get(instance.air_id, instance.log_height)?.clone();
         validate_shape(index, instance, &shape, vk)?;
+        if airs
+            .get(instance.air_id)
+            .is_some_and(|air| !shares_public_values(air, &instance.public_values, public_values))
+        {
+            return Err(VerifyError::InstancePublicValues { instance: index });
+        }
         shapes.push(shape);
     }
     let lookups: Vec<Lookups<Val>> = shapes.iter().map(|s| s.lookups.clone()).collect();
@@ -76,6 +85,14 @@ pub fn verify<A: ZiskAir>(
         .collect();
     check_multiplicity_height_bound(&lookups, &heights)
         .map_err(|e| VerifyError::MultiplicityBound(e.to_string()))?;
+    let instance_publics: Vec<(usize, &[Val])> = proof
+        .instances
+        .iter()
+        .map(|i| (i.air_id, i.public_values.as_slice()))
+        .collect();
+    let direct_terms = statement_direct_terms(airs, &instance_publics, public_values)
+        .map_err(VerifyError::GlobalTerms)?;
+    check_direct_widths(&lookups, &direct_terms)?;
 
     let headers: Vec<InstanceHeader<'_>> = proof
         .instances
@@ -96,14 +113,18 @@ pub fn verify<A: ZiskAir>(
         &commitments,
     );
     let lookup_refs: Vec<&Lookups<Val>> = lookups.iter().collect();
-    let challenges = lay_out_challenges(&lookup_refs, alpha, beta);
+    let layout = lay_out_challenges(&lookup_refs, &direct_terms, alpha, beta);
+    let challenges = &layout.per_instance;
 
-    let mut total = Challenge::ZERO;
+    // The direct terms (per instance and per proof) enter the balance with the same challenges.
+    let mut total = layout
+        .direct_sum(&direct_terms)
+        .ok_or(VerifyError::BusImbalance)?;
     for (index, ((instance, shape), instance_challenges)) in proof
         .instances
         .iter()
         .zip(&shapes)
-        .zip(&challenges)
+        .zip(challenges)
         .enumerate()
     {
         let air = airs

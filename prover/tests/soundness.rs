@@ -16,7 +16,9 @@ fn key() -> ProvingKey {
 }
 
 fn check(w: &Witness) -> Result<(), ConstraintReport> {
-    verify_constraints(&airs(), &w.instances, |i| w.traces[i].clone())
+    verify_constraints(&airs(), &w.instances, &w.public_values, |i| {
+        w.traces[i].clone()
+    })
 }
 
 /// Proves the (possibly bad) witness and verifies it against its own public values.
