@@ -6,6 +6,7 @@
 //! key or AIR set cannot verify.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use p3_matrix::dense::RowMajorMatrix;
 use p3_matrix::Matrix;
@@ -234,4 +235,215 @@ pub fn setup<A: ZiskAir>(
     };
     vk.digest = vk.compute_digest();
     Ok(ProvingKey { vk, config, fixed })
+}
+
+/// Name of the verifying-key file inside a key directory.
+pub const VK_FILE: &str = "verifying_key.bin";
+/// Name of the human-readable manifest inside a key directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+/// Magic bytes at the start of [`VK_FILE`].
+pub const KEY_MAGIC: [u8; 8] = *b"ZISK-VK\0";
+
+/// Errors reading or writing a key directory; a bad or foreign file is an error, never a panic.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyFileError {
+    /// The file could not be read or written.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        message: String,
+    },
+    /// The file does not start with [`KEY_MAGIC`].
+    #[error("{path}: not a zisk verifying key")]
+    NotAKey {
+        /// The file.
+        path: String,
+    },
+    /// The key format version is not the one this build reads.
+    #[error(
+        "{path}: key format version {found}, this build reads {expected}; run `cargo xtask setup`"
+    )]
+    UnsupportedVersion {
+        /// The file.
+        path: String,
+        /// Version in the file.
+        found: u32,
+        /// Version this build reads.
+        expected: u32,
+    },
+    /// The key does not decode or its digest does not match its contents.
+    #[error("{path}: corrupt key: {message}")]
+    Corrupt {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The key was made for other AIRs, parameters or fixed columns than the code's.
+    #[error("{path}: key does not match this code ({message}); run `cargo xtask setup`")]
+    Mismatch {
+        /// The file.
+        path: String,
+        /// What differs.
+        message: String,
+    },
+    /// Recomputing the fixed commitments failed.
+    #[error(transparent)]
+    Setup(#[from] SetupError),
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl VerifyingKey {
+    /// The key file contents: [`KEY_MAGIC`], [`KEY_FORMAT_VERSION`] (u32, little endian), postcard.
+    pub fn to_file_bytes(&self) -> Vec<u8> {
+        let mut bytes = KEY_MAGIC.to_vec();
+        bytes.extend_from_slice(&KEY_FORMAT_VERSION.to_le_bytes());
+        bytes.extend(self.to_bytes());
+        bytes
+    }
+
+    /// Decodes [`VerifyingKey::to_file_bytes`] output; `path` names the file in errors.
+    pub fn from_file_bytes(bytes: &[u8], path: &str) -> Result<Self, KeyFileError> {
+        let path = path.to_string();
+        let Some(rest) = bytes.strip_prefix(&KEY_MAGIC) else {
+            return Err(KeyFileError::NotAKey { path });
+        };
+        let (version, body) = match rest.split_first_chunk::<4>() {
+            Some((version, body)) => (u32::from_le_bytes(*version), body),
+            None => {
+                return Err(KeyFileError::Corrupt {
+                    path,
+                    message: "truncated header".into(),
+                })
+            }
+        };
+        if version != KEY_FORMAT_VERSION {
+            return Err(KeyFileError::UnsupportedVersion {
+                path,
+                found: version,
+                expected: KEY_FORMAT_VERSION,
+            });
+        }
+        let (vk, unused) =
+            postcard::take_from_bytes::<Self>(body).map_err(|e| KeyFileError::Corrupt {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+        if !unused.is_empty() {
+            return Err(KeyFileError::Corrupt {
+                path,
+                message: format!("{} trailing bytes", unused.len()),
+            });
+        }
+        if vk.version != KEY_FORMAT_VERSION || vk.digest != vk.compute_digest() {
+            return Err(KeyFileError::Corrupt {
+                path,
+                message: "digest does not match the contents".into(),
+            });
+        }
+        Ok(vk)
+    }
+
+    /// A JSON summary of the key: version, digest, parameters, and per AIR its name, shape digest
+    /// and committed heights.
+    pub fn manifest(&self) -> String {
+        let airs: Vec<serde_json::Value> = self
+            .airs
+            .iter()
+            .enumerate()
+            .map(|(id, air)| {
+                let heights: Vec<usize> = self
+                    .fixed
+                    .iter()
+                    .filter(|f| f.air_id == id)
+                    .map(|f| f.log_height)
+                    .collect();
+                serde_json::json!({
+                    "id": id,
+                    "name": air.name,
+                    "width": air.width,
+                    "fixed_width": air.fixed_width,
+                    "num_public_values": air.num_public_values,
+                    "digest": hex(&air.digest),
+                    "fixed_log_heights": heights,
+                })
+            })
+            .collect();
+        let manifest = serde_json::json!({
+            "format_version": self.version,
+            "prover_version": env!("CARGO_PKG_VERSION"),
+            "vk_digest": hex(&self.digest),
+            "params_hash": hex(&self.params_hash),
+            "params": self.params,
+            "airs": airs,
+        });
+        serde_json::to_string_pretty(&manifest).unwrap_or_default()
+    }
+
+    /// Reads `dir/`[`VK_FILE`].
+    pub fn load(dir: &Path) -> Result<Self, KeyFileError> {
+        let path = dir.join(VK_FILE);
+        let bytes = std::fs::read(&path).map_err(|e| KeyFileError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Self::from_file_bytes(&bytes, &path.display().to_string())
+    }
+}
+
+impl ProvingKey {
+    /// Writes the verifying key ([`VK_FILE`]) and a manifest ([`MANIFEST_FILE`]) into `dir`,
+    /// creating it. The fixed columns' LDEs are not stored: [`ProvingKey::load`] recomputes them.
+    pub fn save(&self, dir: &Path) -> Result<(), KeyFileError> {
+        let io = |path: &Path| {
+            let path = path.display().to_string();
+            move |e: std::io::Error| KeyFileError::Io {
+                path,
+                message: e.to_string(),
+            }
+        };
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let vk_path = dir.join(VK_FILE);
+        std::fs::write(&vk_path, self.vk.to_file_bytes()).map_err(io(&vk_path))?;
+        let manifest_path = dir.join(MANIFEST_FILE);
+        std::fs::write(&manifest_path, self.vk.manifest()).map_err(io(&manifest_path))?;
+        Ok(())
+    }
+
+    /// Loads the key in `dir` for `airs`: reads the verifying key, checks that it was made for
+    /// these AIRs (names, widths, digests of constraints and buses) and parameters, recomputes
+    /// the fixed columns at the key's heights and checks their commitments against the key.
+    pub fn load<A: ZiskAir>(dir: &Path, airs: &[A]) -> Result<Self, KeyFileError> {
+        let vk = VerifyingKey::load(dir)?;
+        let path = dir.join(VK_FILE).display().to_string();
+        vk.check(airs).map_err(|message| KeyFileError::Mismatch {
+            path: path.clone(),
+            message,
+        })?;
+        let mut log_heights = vec![Vec::new(); airs.len()];
+        for f in &vk.fixed {
+            match log_heights.get_mut(f.air_id) {
+                Some(heights) => heights.push(f.log_height),
+                None => {
+                    return Err(KeyFileError::Corrupt {
+                        path,
+                        message: format!("fixed commitment of unknown air {}", f.air_id),
+                    })
+                }
+            }
+        }
+        let pk = setup(vk.params, airs, &log_heights)?;
+        if pk.vk.digest != vk.digest {
+            return Err(KeyFileError::Mismatch {
+                path,
+                message: "the fixed columns differ from the committed ones".into(),
+            });
+        }
+        Ok(pk)
+    }
 }

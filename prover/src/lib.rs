@@ -30,7 +30,7 @@ pub use error::{
     BusFailure, ConstraintFailure, ConstraintReport, ProofFormatError, ProveError, SetupError,
     ShapeError, VerifyError,
 };
-pub use keys::{setup, ProvingKey, VerifyingKey};
+pub use keys::{setup, KeyFileError, ProvingKey, VerifyingKey};
 pub use proof::{InstanceSpec, Proof};
 pub use prover::{prove, prove_traces, ProveOptions, TraceRetention};
 pub use verifier::{verify, verify_bytes, VerifyBytesError};

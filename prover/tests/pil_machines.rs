@@ -10,11 +10,12 @@ use p3_matrix::Matrix;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use zisk_generated::AnyAir;
+use zisk_prover::keys::VK_FILE;
 use zisk_prover::pil::{PilMachine, PilMachineAir, PilStatement};
 use zisk_prover::witness::example::{fibonacci_sq, mini_binary};
 use zisk_prover::{
-    prove_traces, verify, verify_bytes, verify_constraints, ConstraintReport, ProvingKey,
-    StarkParams, Val, VerifyError, ZiskAir,
+    prove_traces, verify, verify_bytes, verify_constraints, ConstraintReport, KeyFileError,
+    ProvingKey, StarkParams, Val, VerifyError, VerifyingKey, ZiskAir,
 };
 
 const START: [u64; 2] = [3, 5];
@@ -359,4 +360,86 @@ fn range_tables_follow_the_program() {
         .map(ZiskAir::name)
         .collect();
     assert_eq!(ranges, ["RangeTable[0..=15]"]);
+}
+
+fn key_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("zisk-key-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn saved_key_loads_and_proves() {
+    let dir = key_dir("roundtrip");
+    key().save(&dir).unwrap();
+    let loaded = ProvingKey::load(&dir, machine().airs()).unwrap();
+    assert_eq!(loaded.vk.digest, key().vk.digest);
+    let s = fibonacci_statement();
+    let proof = prove_traces(
+        &loaded,
+        machine().airs(),
+        &s.instances,
+        &s.public_values,
+        &s.traces,
+    )
+    .unwrap();
+    let vk = VerifyingKey::load(&dir).unwrap();
+    verify(&vk, machine().airs(), &proof, &s.public_values).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_key_files_are_typed_errors() {
+    let dir = key_dir("bad");
+    key().save(&dir).unwrap();
+    let path = dir.join(VK_FILE);
+    let good = std::fs::read(&path).unwrap();
+    let load = |bytes: &[u8]| {
+        std::fs::write(&path, bytes).unwrap();
+        ProvingKey::load(&dir, machine().airs()).err()
+    };
+    assert!(matches!(
+        load(b"not a key at all"),
+        Some(KeyFileError::NotAKey { .. })
+    ));
+    assert!(matches!(
+        load(&good[..10]),
+        Some(KeyFileError::Corrupt { .. })
+    ));
+    let mut version = good.clone();
+    version[8] ^= 0xff;
+    assert!(matches!(
+        load(&version),
+        Some(KeyFileError::UnsupportedVersion { .. })
+    ));
+    for cut in [13, good.len() / 2, good.len() - 1] {
+        assert!(
+            matches!(load(&good[..cut]), Some(KeyFileError::Corrupt { .. })),
+            "cut at {cut}"
+        );
+    }
+    let mut trailing = good.clone();
+    trailing.push(0);
+    assert!(matches!(
+        load(&trailing),
+        Some(KeyFileError::Corrupt { .. })
+    ));
+    let mut rng = StdRng::seed_from_u64(11);
+    for _ in 0..64 {
+        let mut flipped = good.clone();
+        let at = rng.gen_range(12..flipped.len());
+        flipped[at] ^= 1 << rng.gen_range(0..8);
+        assert!(load(&flipped).is_some(), "flip at {at} accepted");
+    }
+    // A key made for other AIRs (here: without the range table) is refused.
+    assert!(load(&good).is_none());
+    let fewer = &machine().airs()[..machine().airs().len() - 1];
+    let err = ProvingKey::load(&dir, fewer).err().unwrap();
+    assert!(matches!(err, KeyFileError::Mismatch { .. }), "{err}");
+    assert!(err.to_string().contains("cargo xtask setup"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(matches!(
+        ProvingKey::load(&dir, machine().airs()).err(),
+        Some(KeyFileError::Io { .. })
+    ));
 }

@@ -3,15 +3,18 @@
 //! * `cargo xtask codegen` compiles every `.pil` file under `pil/` and writes the
 //!   `generated/` crate; `cargo xtask codegen --check` only checks that `generated/` is up to
 //!   date and fails with the command to run if it is not.
-//! * `cargo xtask new-machine <name>` creates `pil/<name>.pil` from a template and prints the
-//!   next steps.
+//! * `cargo xtask new-machine <name>` creates `pil/<name>.pil` and the witness-filler stub
+//!   `prover/src/witness/<name>.rs`, regenerates `generated/` and prints the next steps.
+//! * `cargo xtask setup [-k DIR] [--check] [--max-log-height K]` builds the proving key of every
+//!   generated AIR into `DIR` (default `~/.zisk/provingKey`), or checks that it matches the code.
 
 mod codegen;
 mod new_machine;
+mod setup;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask new-machine <name>";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask new-machine <name> | cargo xtask setup [-k DIR] [--check] [--max-log-height K]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,6 +23,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::run(codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
         ["new-machine", name] => new_machine::run(name),
+        ["setup", rest @ ..] => setup::run(rest),
         _ => Err(anyhow::anyhow!("{USAGE}")),
     };
     match result {

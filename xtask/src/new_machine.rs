@@ -1,4 +1,6 @@
-//! `cargo xtask new-machine <name>`: scaffolds `pil/<name>.pil`.
+//! `cargo xtask new-machine <name>`: scaffolds `pil/<name>.pil` and its witness filler
+//! `prover/src/witness/<name>.rs` (registered in `prover/src/witness/mod.rs`), then regenerates
+//! `generated/` so the stub compiles at once.
 
 use anyhow::{bail, Context};
 
@@ -40,7 +42,76 @@ airgroup {air} {{
     )
 }
 
-/// Creates `pil/<name>.pil` and prints the next steps.
+/// The witness-filler stub written for a new machine `name` (snake_case).
+pub fn filler_template(name: &str) -> String {
+    let air = camel(name);
+    let module = zisk_pil_codegen::emit::snake_case(&air);
+    let upper = module.to_uppercase();
+    format!(
+        r#"//! Witness filler of `pil/{name}.pil`: the `{air}` trace from its operations.
+
+use p3_field::PrimeCharacteristicRing;
+use p3_matrix::dense::RowMajorMatrix;
+use zisk_generated::{module}::{{{air}Air, {air}Row, {upper}_N}};
+use zisk_generated::AnyAir;
+
+use crate::config::Val;
+use crate::pil::{{PilError, PilWitness}};
+
+/// One operation of `{air}`: what one row of its trace is filled from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Operation {{}}
+
+/// The `{air}` trace: one row per operation (`sel = 1`), then padding rows (`sel = 0`).
+///
+/// # Panics
+///
+/// Panics with more than `N` operations.
+pub fn trace(ops: &[Operation]) -> RowMajorMatrix<Val> {{
+    {air}Air.generate_trace_padded(
+        ops,
+        |_op, row: &mut {air}Row<Val>| {{
+            row.sel = Val::ONE;
+        }},
+        |_, row| *row = {air}Row::default(),
+    )
+}}
+
+/// Adds one `{air}` instance per `N` operations to `witness`.
+pub fn fill(witness: &mut PilWitness<'_, AnyAir>, ops: &[Operation]) -> Result<(), PilError> {{
+    for chunk in ops.chunks({upper}_N) {{
+        witness.push(&AnyAir::{air}({air}Air), trace(chunk), &[])?;
+    }}
+    Ok(())
+}}
+"#
+    )
+}
+
+/// `mod.rs` with `pub mod <name>;` added to its module list (kept sorted).
+pub fn register_module(mod_rs: &str, name: &str) -> String {
+    let line = format!("pub mod {name};");
+    let mut lines: Vec<&str> = mod_rs.lines().collect();
+    if lines.contains(&line.as_str()) {
+        return mod_rs.to_string();
+    }
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("pub mod ") && **l > *line.as_str())
+        .or_else(|| {
+            lines
+                .iter()
+                .rposition(|l| l.starts_with("pub mod "))
+                .map(|i| i + 1)
+        })
+        .unwrap_or(lines.len());
+    lines.insert(at, &line);
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// Creates `pil/<name>.pil` and the filler stub, regenerates `generated/`, prints the next steps.
 pub fn run(name: &str) -> anyhow::Result<()> {
     let valid = !name.is_empty()
         && name.starts_with(|c: char| c.is_ascii_lowercase())
@@ -54,13 +125,27 @@ pub fn run(name: &str) -> anyhow::Result<()> {
     if path.exists() {
         bail!("{} already exists", path.display());
     }
+    let witness = workspace_root().join("prover/src/witness");
+    let filler = witness.join(format!("{name}.rs"));
+    if filler.exists() {
+        bail!("{} already exists", filler.display());
+    }
     std::fs::write(&path, template(name)).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&filler, filler_template(name))
+        .with_context(|| format!("writing {}", filler.display()))?;
+    let mod_rs = witness.join("mod.rs");
+    let modules = std::fs::read_to_string(&mod_rs)
+        .with_context(|| format!("reading {}", mod_rs.display()))?;
+    std::fs::write(&mod_rs, register_module(&modules, name))
+        .with_context(|| format!("writing {}", mod_rs.display()))?;
+    println!("created {} and {}", path.display(), filler.display());
+    crate::codegen::run(crate::codegen::Mode::Write)?;
     let air = camel(name);
-    println!("created {}", path.display());
     println!("next steps:");
-    println!("  1. write the machine's columns, constraints and bus calls in pil/{name}.pil");
-    println!("  2. cargo xtask codegen      (writes generated/src/{name}.rs: {air}Row, {air}Air)");
-    println!("  3. write the witness filler that fills {air}Row rows (see ARCHITECTURE.md, \"Adding a state machine\")");
+    println!("  1. write the machine's columns, constraints and bus calls in pil/{name}.pil,");
+    println!("     then `cargo xtask codegen` (generated/src/: {air}Row, {air}Air)");
+    println!("  2. fill {air}Row rows in prover/src/witness/{name}.rs and prove them with");
+    println!("     zisk_prover::pil (see ARCHITECTURE.md, \"Adding a state machine\")");
     Ok(())
 }
 
@@ -76,5 +161,30 @@ mod tests {
         assert_eq!(ir.airs.len(), 1);
         assert_eq!(ir.airs[0].name, "MyMachine");
         assert_eq!(ir.airs[0].n, 1024);
+    }
+
+    #[test]
+    fn filler_stub_names_the_generated_items() {
+        let stub = filler_template("my_machine2");
+        assert!(stub.starts_with("//! "));
+        assert!(stub.contains(
+            "use zisk_generated::my_machine2::{MyMachine2Air, MyMachine2Row, MY_MACHINE2_N};"
+        ));
+        assert!(stub.contains("AnyAir::MyMachine2(MyMachine2Air)"));
+    }
+
+    #[test]
+    fn modules_are_registered_in_order() {
+        let mod_rs = "//! Fillers.\n\npub mod example;\npub mod zeta;\n";
+        let out = register_module(mod_rs, "my_machine");
+        assert_eq!(
+            out,
+            "//! Fillers.\n\npub mod example;\npub mod my_machine;\npub mod zeta;\n"
+        );
+        assert_eq!(register_module(&out, "my_machine"), out);
+        assert_eq!(
+            register_module("//! Fillers.\n", "a"),
+            "//! Fillers.\npub mod a;\n"
+        );
     }
 }
