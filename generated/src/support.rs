@@ -366,6 +366,24 @@ pub trait PilAir {
     /// rows, public values).
     fn interactions<AB: AirBuilder>(&self, builder: &AB) -> Vec<Interaction<AB::Expr>>;
 }
+/// The registry of one generated PIL program, implemented by the program's `AnyAir`: what a
+/// prover needs to build every AIR of one statement.
+pub trait PilProgramInfo: PilAir + Sized + 'static {
+    /// Every AIR of the program, in AIR-id order.
+    fn program_airs() -> Vec<Self>;
+    /// The ranges `range_check` uses, by bus id.
+    fn ranges() -> &'static [RangeInfo];
+    /// Names of the proof-level public values: publics, then proofvals.
+    fn public_names() -> &'static [&'static str];
+    /// Number of proof-level public values.
+    fn num_publics() -> usize {
+        Self::public_names().len()
+    }
+    /// The proof-level bus terms (`direct_global_update_*`) from the public values.
+    fn global_interactions<E: PrimeCharacteristicRing + Copy>(
+        public_values: &[E],
+    ) -> Vec<Interaction<E>>;
+}
 /// An [`AirBuilder`] over two concrete rows that records failed constraints instead of
 /// panicking; [`check_air`] and [`eval_interactions`] use it.
 #[derive(Debug)]

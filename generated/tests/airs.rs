@@ -15,15 +15,15 @@ use p3_matrix::dense::RowMajorMatrix;
 use p3_matrix::Matrix;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use zisk_generated::fibonacci_sq::{FibonacciSqAir, FIBONACCI_SQ_N};
-use zisk_generated::mini_binary::MiniBinaryAir;
-use zisk_generated::mini_binary8::MiniBinary8Air;
-use zisk_generated::mini_binary_table::{MiniBinaryTableAir, MINI_BINARY_TABLE_N};
-use zisk_generated::square_table::SquareTableAir;
+use zisk_generated::example::fibonacci_sq::{FibonacciSqAir, FIBONACCI_SQ_N};
+use zisk_generated::example::mini_binary::MiniBinaryAir;
+use zisk_generated::example::mini_binary8::MiniBinary8Air;
+use zisk_generated::example::mini_binary_table::{MiniBinaryTableAir, MINI_BINARY_TABLE_N};
+use zisk_generated::example::square_table::SquareTableAir;
+use zisk_generated::example::{global_interactions, AirId, AnyAir, NUM_PUBLICS};
 use zisk_generated::support::{
     check_air, check_buses, eval_global_interactions, eval_interactions, PilAir,
 };
-use zisk_generated::{global_interactions, AirId, AnyAir, NUM_PUBLICS};
 
 type F = Goldilocks;
 

@@ -905,7 +905,7 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
     }
 }
 
-fn emit_lib(ir: &Ir) -> TokenStream {
+fn emit_lib(ir: &Ir, program: Option<&str>) -> TokenStream {
     let mods = ir.airs.iter().map(|a| AirNames::new(a).module);
     let variants: Vec<syn::Ident> = ir
         .airs
@@ -962,8 +962,18 @@ fn emit_lib(ir: &Ir) -> TokenStream {
     });
     let num_pv = usize_lit(pv_names.len());
     let dispatch = |body: TokenStream| {
+        if variants.is_empty() {
+            return quote! { match *self {} };
+        }
         let arms = variants.iter().map(|v| quote! { AnyAir::#v(air) => #body });
         quote! { match self { #(#arms,)* } }
+    };
+    let id_dispatch = |arms: Vec<TokenStream>| {
+        if arms.is_empty() {
+            quote! { match self {} }
+        } else {
+            quote! { match self { #(#arms,)* } }
+        }
     };
     let width = dispatch(quote! { BaseAir::<F>::width(air) });
     let pre_trace = dispatch(quote! { BaseAir::<F>::preprocessed_trace(air) });
@@ -971,7 +981,14 @@ fn emit_lib(ir: &Ir) -> TokenStream {
     let num_pvs = dispatch(quote! { BaseAir::<F>::num_public_values(air) });
     let max_deg = dispatch(quote! { BaseAir::<F>::max_constraint_degree(air) });
     let num_cons = dispatch(quote! { BaseAir::<F>::num_constraints(air) });
-    let eval = dispatch(quote! { air.eval(builder) });
+    let uses_builder = |body: TokenStream| {
+        if variants.is_empty() {
+            quote! { let _ = builder; match *self {} }
+        } else {
+            dispatch(body)
+        }
+    };
+    let eval = uses_builder(quote! { air.eval(builder) });
     let name = dispatch(quote! { air.name() });
     let n = dispatch(quote! { air.n() });
     let columns = dispatch(quote! { air.columns() });
@@ -979,7 +996,7 @@ fn emit_lib(ir: &Ir) -> TokenStream {
     let pvn = dispatch(quote! { air.public_value_names() });
     let constraints = dispatch(quote! { air.constraints() });
     let infos = dispatch(quote! { air.interaction_infos() });
-    let inters = dispatch(quote! { air.interactions(builder) });
+    let inters = uses_builder(quote! { air.interactions(builder) });
     let ids = variants
         .iter()
         .zip(&air_types)
@@ -1023,23 +1040,46 @@ fn emit_lib(ir: &Ir) -> TokenStream {
     } else {
         quote! { let _ = &public_values; }
     };
+    let head = match program {
+        None => quote! {
+            //! AIRs generated from the `.pil` files under `pil/` by `cargo xtask codegen`.
+            //!
+            //! One module per AIR (row struct, AIR type, constraint and bus tables, trace
+            //! builders), the registry below ([`AirId`], [`AnyAir`], [`RANGES`], [`PUBLICS`],
+            //! [`global_interactions`]) and the [`support`] module shared by all of them.
+
+            extern crate alloc;
+
+            pub mod support;
+            #(pub mod #mods;)*
+
+            use support::{PilAir, PilProgramInfo};
+        },
+        Some(name) => {
+            let doc1 = format!(
+                " The program `pil/{name}/`: every `.pil` file under it, compiled as one program."
+            );
+            quote! {
+                #![doc = #doc1]
+                //!
+                //! One module per AIR (row struct, AIR type, constraint and bus tables, trace
+                //! builders) and the registry below ([`AirId`], [`AnyAir`], [`RANGES`],
+                //! [`PUBLICS`], [`global_interactions`]).
+
+                #(pub mod #mods;)*
+
+                use crate::support::{self, PilAir, PilProgramInfo};
+            }
+        }
+    };
+    let id_names = id_dispatch(id_names.collect());
+    let ids = id_dispatch(ids.collect());
     quote! {
-        //! AIRs generated from the `.pil` files under `pil/` by `cargo xtask codegen`.
-        //!
-        //! One module per AIR (row struct, AIR type, constraint and bus tables, trace
-        //! builders), the registry below ([`AirId`], [`AnyAir`], [`RANGES`], [`PUBLICS`],
-        //! [`global_interactions`]) and the [`support`] module shared by all of them.
-
-        extern crate alloc;
-
-        pub mod support;
-        #(pub mod #mods;)*
+        #head
 
         use p3_air::{Air, AirBuilder, BaseAir};
         use p3_field::{Field, PrimeCharacteristicRing};
         use p3_matrix::dense::RowMajorMatrix;
-
-        use support::PilAir;
 
         /// Every AIR, in instantiation order.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1053,12 +1093,12 @@ fn emit_lib(ir: &Ir) -> TokenStream {
 
             /// The AIR's name.
             pub fn name(self) -> &'static str {
-                match self { #(#id_names,)* }
+                #id_names
             }
 
             /// The AIR itself.
             pub fn air(self) -> AnyAir {
-                match self { #(#ids,)* }
+                #ids
             }
         }
 
@@ -1109,6 +1149,21 @@ fn emit_lib(ir: &Ir) -> TokenStream {
             #pv_binding
             #global_body
         }
+
+        impl PilProgramInfo for AnyAir {
+            fn program_airs() -> Vec<Self> {
+                AirId::ALL.iter().map(|id| id.air()).collect()
+            }
+            fn ranges() -> &'static [support::RangeInfo] {
+                RANGES
+            }
+            fn public_names() -> &'static [&'static str] {
+                PUBLICS
+            }
+            fn global_interactions<E: PrimeCharacteristicRing + Copy>(public_values: &[E]) -> Vec<support::Interaction<E>> {
+                global_interactions(public_values)
+            }
+        }
     }
 }
 
@@ -1120,17 +1175,67 @@ fn support_file() -> String {
 
 /// Generates every file of the `generated` crate from `ir`.
 pub fn emit(ir: &Ir) -> Vec<GeneratedFile> {
-    let options = EmitOptions::default();
     let mut files = vec![
         GeneratedFile {
             path: "src/lib.rs".to_string(),
-            contents: format_file(emit_lib(ir)),
+            contents: format_file(emit_lib(ir, None)),
         },
         GeneratedFile {
             path: "src/support.rs".to_string(),
             contents: support_file(),
         },
     ];
+    files.extend(emit_air_files(ir, "src"));
+    files
+}
+
+/// Generates the `generated` crate for several programs compiled separately: `src/lib.rs`
+/// (one `pub mod` per program), `src/support.rs`, and per program `p` the registry
+/// `src/p/mod.rs` with its AIR modules `src/p/<air>.rs`. Programs are given by module name
+/// (snake_case), in the order they are listed.
+pub fn emit_programs(programs: &[(String, &Ir)]) -> Vec<GeneratedFile> {
+    let mods: Vec<syn::Ident> = programs
+        .iter()
+        .map(|(p, _)| format_ident!("{}", p))
+        .collect();
+    let lib = quote! {
+        //! AIRs generated from the `.pil` files under `pil/` by `cargo xtask codegen`.
+        //!
+        //! Every top-level directory `pil/<program>/` is compiled as its own program, with
+        //! its own module here: one module per AIR (row struct, AIR type, constraint and bus
+        //! tables, trace builders) and the program's registry (`AirId`, `AnyAir`, `RANGES`,
+        //! `PUBLICS`, `global_interactions`, [`support::PilProgramInfo`]). The [`support`]
+        //! module is shared by all of them.
+
+        extern crate alloc;
+
+        pub mod support;
+        #(pub mod #mods;)*
+    };
+    let mut files = vec![
+        GeneratedFile {
+            path: "src/lib.rs".to_string(),
+            contents: format_file(lib),
+        },
+        GeneratedFile {
+            path: "src/support.rs".to_string(),
+            contents: support_file(),
+        },
+    ];
+    for (program, ir) in programs {
+        files.push(GeneratedFile {
+            path: format!("src/{program}/mod.rs"),
+            contents: format_file(emit_lib(ir, Some(program))),
+        });
+        files.extend(emit_air_files(ir, &format!("src/{program}")));
+    }
+    files
+}
+
+/// One file `<dir>/<module>.rs` per AIR of `ir`.
+fn emit_air_files(ir: &Ir, dir: &str) -> Vec<GeneratedFile> {
+    let options = EmitOptions::default();
+    let mut files = Vec::new();
     for air in &ir.airs {
         let names = AirNames::new(air);
         let doc = format!(
@@ -1143,7 +1248,7 @@ pub fn emit(ir: &Ir) -> Vec<GeneratedFile> {
             #items
         };
         files.push(GeneratedFile {
-            path: format!("src/{}.rs", names.module),
+            path: format!("{dir}/{}.rs", names.module),
             contents: format_file(tokens),
         });
     }

@@ -42,8 +42,8 @@ pub mod ir;
 
 pub use diag::{render_all, Code, Diagnostic};
 pub use emit::{
-    emit, emit_inline, format_file, row_borrow_impls, strip_comment_markers, EmitOptions,
-    GeneratedFile, GENERATED_HEADER,
+    emit, emit_inline, emit_programs, format_file, row_borrow_impls, strip_comment_markers,
+    EmitOptions, GeneratedFile, GENERATED_HEADER,
 };
 pub use eval::{compile, Compilation, SourceLoader};
 

@@ -36,7 +36,7 @@ use p3_lookup::{Count, InteractionBuilder, InteractionSymbolicBuilder};
 use p3_matrix::dense::RowMajorMatrix;
 use p3_matrix::Matrix;
 use zisk_generated::support::{
-    self, BusKind, Direction, Interaction, InteractionInfo, PilAir, RangeInfo, RowBuilder, Scope,
+    self, BusKind, Direction, InteractionInfo, PilProgramInfo, RangeInfo, RowBuilder, Scope,
 };
 
 use crate::air::{DirectTerm, ZiskAir};
@@ -46,12 +46,14 @@ use crate::error::SetupError;
 use crate::keys::{setup, ProvingKey, MIN_LOG_HEIGHT};
 use crate::proof::InstanceSpec;
 
-/// A generated PIL program: its AIR registry, ranges and proof-level bus terms.
+/// A generated PIL program: its AIR registry, ranges and proof-level bus terms
+/// ([`PilProgramInfo`], implemented by each program's `AnyAir`, e.g.
+/// `zisk_generated::example::AnyAir` and `zisk_generated::zisk::AnyAir`).
 ///
-/// Implemented for `zisk_generated::AnyAir` below; the bounds are what every generated AIR
-/// provides (`impl<AB: AirBuilder> Air<AB>`).
+/// Implemented for every generated program; the bounds are what every generated AIR provides
+/// (`impl<AB: AirBuilder> Air<AB>`).
 pub trait PilProgram:
-    PilAir
+    PilProgramInfo
     + BaseAir<Val>
     + Air<InteractionSymbolicBuilder<Val, Challenge>>
     + for<'a> Air<ProverConstraintFolderWithLookups<'a, StarkCfg>>
@@ -64,35 +66,22 @@ pub trait PilProgram:
     + Sync
     + 'static
 {
-    /// Every AIR of the program, in AIR-id order.
-    fn program_airs() -> Vec<Self>;
-    /// The ranges `range_check` uses.
-    fn ranges() -> &'static [RangeInfo];
-    /// Number of proof-level public values (publics, then proofvals).
-    fn num_publics() -> usize;
-    /// The proof-level bus terms, from exactly [`PilProgram::num_publics`] values.
-    fn global_interactions(public_values: &[Val]) -> Vec<Interaction<Val>>;
 }
 
-impl PilProgram for zisk_generated::AnyAir {
-    fn program_airs() -> Vec<Self> {
-        zisk_generated::AirId::ALL
-            .iter()
-            .map(|id| id.air())
-            .collect()
-    }
-
-    fn ranges() -> &'static [RangeInfo] {
-        zisk_generated::RANGES
-    }
-
-    fn num_publics() -> usize {
-        zisk_generated::NUM_PUBLICS
-    }
-
-    fn global_interactions(public_values: &[Val]) -> Vec<Interaction<Val>> {
-        zisk_generated::global_interactions(public_values)
-    }
+impl<T> PilProgram for T where
+    T: PilProgramInfo
+        + BaseAir<Val>
+        + Air<InteractionSymbolicBuilder<Val, Challenge>>
+        + for<'a> Air<ProverConstraintFolderWithLookups<'a, StarkCfg>>
+        + for<'a> Air<VerifierConstraintFolderWithLookups<'a, StarkCfg>>
+        + for<'a> Air<ConstraintChecker<'a>>
+        + for<'a> Air<RowBuilder<'a, Val>>
+        + Clone
+        + PartialEq
+        + Send
+        + Sync
+        + 'static
+{
 }
 
 /// The prover's name of the bus a PIL call talks on.

@@ -9,7 +9,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_matrix::Matrix;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use zisk_generated::AnyAir;
+use zisk_generated::example::AnyAir;
 use zisk_prover::keys::VK_FILE;
 use zisk_prover::pil::{PilMachine, PilMachineAir, PilStatement};
 use zisk_prover::witness::example::{fibonacci_sq, mini_binary};

@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check]`: `pil/**/*.pil` → `generated/`.
+//! `cargo xtask codegen [--check]`: `pil/<program>/**/*.pil` → `generated/src/<program>/`,
+//! one program per top-level directory of `pil/`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -70,47 +71,105 @@ fn rustfmt(root: &Path, source: &str) -> anyhow::Result<String> {
     Ok(String::from_utf8(out.stdout)?)
 }
 
-/// Compiles `pil/` and returns the files of `generated/` (path relative to it, contents).
+/// The programs under `pil/`: every top-level directory holding `.pil` files is one program
+/// (module name = directory name), with its `.pil` files (paths relative to `pil/`, sorted) as
+/// compilation roots. A `.pil` file directly in `pil/` belongs to no program and is an error.
+pub fn programs(pil_dir: &Path) -> anyhow::Result<Vec<(String, Vec<String>)>> {
+    let mut programs: Vec<(String, Vec<String>)> = Vec::new();
+    for file in pil_files(pil_dir)? {
+        let Some((program, _)) = file.split_once('/') else {
+            bail!(
+                "pil/{file} is outside a program directory; move it to pil/<program>/ \
+                 (each top-level directory of pil/ is compiled as its own program)"
+            );
+        };
+        let valid = program.starts_with(|c: char| c.is_ascii_lowercase())
+            && program
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid || program == "support" {
+            bail!("pil/{program}/: program directories are snake_case and not `support`");
+        }
+        match programs.last_mut() {
+            Some((name, roots)) if name == program => roots.push(file),
+            _ => programs.push((program.to_string(), vec![file])),
+        }
+    }
+    Ok(programs)
+}
+
+/// Compiles every program of `pil/` separately and returns the files of `generated/` (path
+/// relative to it, contents).
 pub fn generate(root: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let pil_dir = root.join("pil");
-    let roots = pil_files(&pil_dir)?;
-    let root_refs: Vec<&str> = roots.iter().map(String::as_str).collect();
-    let mut loader = |path: &str| std::fs::read_to_string(pil_dir.join(path)).ok();
-    let compilation = zisk_pil_codegen::compile(&root_refs, &mut loader);
-    if !compilation.diagnostics.is_empty() {
-        let rendered = zisk_pil_codegen::render_all(&compilation.diagnostics, &compilation.sources);
-        bail!(
-            "{} error(s) in pil/:\n{rendered}",
-            compilation.diagnostics.len()
-        );
+    let mut compiled = Vec::new();
+    let mut errors = Vec::new();
+    for (program, roots) in programs(&pil_dir)? {
+        let root_refs: Vec<&str> = roots.iter().map(String::as_str).collect();
+        let mut loader = |path: &str| std::fs::read_to_string(pil_dir.join(path)).ok();
+        let compilation = zisk_pil_codegen::compile(&root_refs, &mut loader);
+        if !compilation.diagnostics.is_empty() {
+            let rendered =
+                zisk_pil_codegen::render_all(&compilation.diagnostics, &compilation.sources);
+            errors.push(format!(
+                "{} error(s) in pil/{program}/:\n{rendered}",
+                compilation.diagnostics.len()
+            ));
+            continue;
+        }
+        compiled.push((program, compilation.ir));
     }
+    if !errors.is_empty() {
+        bail!("{}", errors.join("\n"));
+    }
+    let programs: Vec<(String, &zisk_pil_codegen::ir::Ir)> =
+        compiled.iter().map(|(p, ir)| (p.clone(), ir)).collect();
     let mut files = Vec::new();
-    for f in zisk_pil_codegen::emit(&compilation.ir) {
+    for f in zisk_pil_codegen::emit_programs(&programs) {
         let contents = rustfmt(root, &f.contents)?;
         files.push((f.path, contents));
     }
     Ok(files)
 }
 
-/// Names of `.rs` files under `generated/src` that codegen did not produce.
+/// `.rs` files under `generated/src` (recursively) that codegen did not produce.
 fn stale_extra_files(root: &Path, files: &[(String, String)]) -> anyhow::Result<Vec<PathBuf>> {
-    let src = root.join("generated/src");
+    let generated = root.join("generated");
+    let src = generated.join("src");
     let mut extra = Vec::new();
     if src.is_dir() {
-        for entry in std::fs::read_dir(&src)? {
-            let path = entry?.path();
-            let rel = format!(
-                "src/{}",
-                path.file_name().unwrap_or_default().to_string_lossy()
-            );
-            if path.extension().is_some_and(|e| e == "rs") && !files.iter().any(|(p, _)| *p == rel)
-            {
-                extra.push(path);
+        for rel in rs_files(&src)? {
+            let rel = format!("src/{rel}");
+            if !files.iter().any(|(p, _)| *p == rel) {
+                extra.push(generated.join(rel));
             }
         }
     }
     extra.sort();
     Ok(extra)
+}
+
+/// Every `.rs` file under `dir`, as `/`-separated paths relative to it.
+fn rs_files(dir: &Path) -> anyhow::Result<Vec<String>> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) -> anyhow::Result<()> {
+        for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(base, &path, out)?;
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let rel = path.strip_prefix(base)?;
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push(parts.join("/"));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    Ok(out)
 }
 
 /// Checks `generated/` against `pil/`; the error names the stale files and the fix.
@@ -150,6 +209,10 @@ pub fn run(mode: Mode) -> anyhow::Result<()> {
             for extra in stale_extra_files(&root, &files)? {
                 std::fs::remove_file(&extra)
                     .with_context(|| format!("removing {}", extra.display()))?;
+                if let Some(dir) = extra.parent() {
+                    // A program directory whose last file went away; fails harmlessly otherwise.
+                    let _ = std::fs::remove_dir(dir);
+                }
             }
             let mut changed = 0;
             for (path, contents) in &files {
@@ -176,6 +239,19 @@ pub fn run(mode: Mode) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_top_level_directory_is_a_program() {
+        let programs = programs(&workspace_root().join("pil")).unwrap_or_else(|e| panic!("{e:#}"));
+        let example = programs
+            .iter()
+            .find(|(name, _)| name == "example")
+            .expect("pil/example/ is a program");
+        assert!(example.1.contains(&"example/fibonacci_sq.pil".to_string()));
+        for (name, roots) in &programs {
+            assert!(roots.iter().all(|r| r.starts_with(&format!("{name}/"))));
+        }
+    }
 
     #[test]
     fn codegen_is_fresh() {

@@ -1,11 +1,12 @@
 //! Developer tasks for the workspace, run as `cargo xtask <task>`.
 //!
-//! * `cargo xtask codegen` compiles every `.pil` file under `pil/` and writes the
-//!   `generated/` crate; `cargo xtask codegen --check` only checks that `generated/` is up to
+//! * `cargo xtask codegen` compiles each top-level directory `pil/<program>/` as its own
+//!   program and writes the `generated/` crate (module `zisk_generated::<program>` each); `cargo xtask codegen --check` only checks that `generated/` is up to
 //!   date and fails with the command to run if it is not.
-//! * `cargo xtask new-machine <name>` creates `pil/<name>.pil` and the witness-filler stub
-//!   `prover/src/witness/<name>.rs`, regenerates `generated/` and prints the next steps.
-//! * `cargo xtask setup [-k DIR] [--check] [--max-log-height K]` builds the proving key of every
+//! * `cargo xtask new-machine [<program>/]<name>` creates `pil/<program>/<name>.pil` (program
+//!   `zisk` by default) and the witness-filler stub `prover/src/witness/<program>/<name>.rs`,
+//!   regenerates `generated/` and prints the next steps.
+//! * `cargo xtask setup [-k DIR] [--check] [--max-log-height K] [--program P]` builds the proving key of every
 //!   generated AIR into `DIR` (default `~/.zisk/provingKey`), or checks that it matches the code.
 
 mod codegen;
@@ -14,7 +15,7 @@ mod setup;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask new-machine <name> | cargo xtask setup [-k DIR] [--check] [--max-log-height K]";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask new-machine [<program>/]<name> | cargo xtask setup [-k DIR] [--check] [--max-log-height K] [--program P]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,6 +1,7 @@
-//! `cargo xtask new-machine <name>`: scaffolds `pil/<name>.pil` and its witness filler
-//! `prover/src/witness/<name>.rs` (registered in `prover/src/witness/mod.rs`), then regenerates
-//! `generated/` so the stub compiles at once.
+//! `cargo xtask new-machine [<program>/]<name>`: scaffolds `pil/<program>/<name>.pil` and its
+//! witness filler `prover/src/witness/<program>/<name>.rs` (registered in the program's
+//! `mod.rs`, which is created and registered in `witness/mod.rs` for a new program), then
+//! regenerates `generated/` so the stub compiles at once. The program defaults to `zisk`.
 
 use anyhow::{bail, Context};
 
@@ -42,18 +43,21 @@ airgroup {air} {{
     )
 }
 
-/// The witness-filler stub written for a new machine `name` (snake_case).
-pub fn filler_template(name: &str) -> String {
+/// The program a machine goes to when `new-machine` is given a bare name.
+pub const DEFAULT_PROGRAM: &str = "zisk";
+
+/// The witness-filler stub written for a new machine `name` (snake_case) of `program`.
+pub fn filler_template(program: &str, name: &str) -> String {
     let air = camel(name);
     let module = zisk_pil_codegen::emit::snake_case(&air);
     let upper = module.to_uppercase();
     format!(
-        r#"//! Witness filler of `pil/{name}.pil`: the `{air}` trace from its operations.
+        r#"//! Witness filler of `pil/{program}/{name}.pil`: the `{air}` trace from its operations.
 
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
-use zisk_generated::{module}::{{{air}Air, {air}Row, {upper}_N}};
-use zisk_generated::AnyAir;
+use zisk_generated::{program}::{module}::{{{air}Air, {air}Row, {upper}_N}};
+use zisk_generated::{program}::AnyAir;
 
 use crate::config::Val;
 use crate::pil::{{PilError, PilWitness}};
@@ -111,40 +115,69 @@ pub fn register_module(mod_rs: &str, name: &str) -> String {
     out
 }
 
-/// Creates `pil/<name>.pil` and the filler stub, regenerates `generated/`, prints the next steps.
-pub fn run(name: &str) -> anyhow::Result<()> {
-    let valid = !name.is_empty()
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
+/// Is `name` snake_case (`[a-z][a-z0-9_]*`)?
+fn is_snake(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
         && name
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !valid {
-        bail!("machine names are snake_case (`[a-z][a-z0-9_]*`), got `{name}`");
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `zisk/binary` → (`zisk`, `binary`); a bare `binary` goes to [`DEFAULT_PROGRAM`].
+pub fn split_name(arg: &str) -> anyhow::Result<(&str, &str)> {
+    let (program, name) = arg.split_once('/').unwrap_or((DEFAULT_PROGRAM, arg));
+    if !is_snake(program) || !is_snake(name) || program == "support" {
+        bail!("machine names are `[<program>/]<name>`, both snake_case (`[a-z][a-z0-9_]*`), got `{arg}`");
     }
-    let path = workspace_root().join("pil").join(format!("{name}.pil"));
+    Ok((program, name))
+}
+
+/// Creates `pil/<program>/<name>.pil` and the filler stub, regenerates `generated/`, prints the
+/// next steps.
+pub fn run(arg: &str) -> anyhow::Result<()> {
+    let (program, name) = split_name(arg)?;
+    let pil_dir = workspace_root().join("pil").join(program);
+    let path = pil_dir.join(format!("{name}.pil"));
     if path.exists() {
         bail!("{} already exists", path.display());
     }
     let witness = workspace_root().join("prover/src/witness");
-    let filler = witness.join(format!("{name}.rs"));
+    let program_dir = witness.join(program);
+    let filler = program_dir.join(format!("{name}.rs"));
     if filler.exists() {
         bail!("{} already exists", filler.display());
     }
+    std::fs::create_dir_all(&pil_dir).with_context(|| format!("creating {}", pil_dir.display()))?;
+    std::fs::create_dir_all(&program_dir)
+        .with_context(|| format!("creating {}", program_dir.display()))?;
     std::fs::write(&path, template(name)).with_context(|| format!("writing {}", path.display()))?;
-    std::fs::write(&filler, filler_template(name))
+    std::fs::write(&filler, filler_template(program, name))
         .with_context(|| format!("writing {}", filler.display()))?;
-    let mod_rs = witness.join("mod.rs");
-    let modules = std::fs::read_to_string(&mod_rs)
-        .with_context(|| format!("reading {}", mod_rs.display()))?;
-    std::fs::write(&mod_rs, register_module(&modules, name))
-        .with_context(|| format!("writing {}", mod_rs.display()))?;
+    let program_mod = program_dir.join("mod.rs");
+    let modules = match std::fs::read_to_string(&program_mod) {
+        Ok(text) => text,
+        Err(_) => {
+            let top = witness.join("mod.rs");
+            let text = std::fs::read_to_string(&top)
+                .with_context(|| format!("reading {}", top.display()))?;
+            std::fs::write(&top, register_module(&text, program))
+                .with_context(|| format!("writing {}", top.display()))?;
+            format!("//! Fillers of the machines in `pil/{program}/`.\n\n")
+        }
+    };
+    std::fs::write(&program_mod, register_module(&modules, name))
+        .with_context(|| format!("writing {}", program_mod.display()))?;
     println!("created {} and {}", path.display(), filler.display());
     crate::codegen::run(crate::codegen::Mode::Write)?;
     let air = camel(name);
     println!("next steps:");
-    println!("  1. write the machine's columns, constraints and bus calls in pil/{name}.pil,");
-    println!("     then `cargo xtask codegen` (generated/src/: {air}Row, {air}Air)");
-    println!("  2. fill {air}Row rows in prover/src/witness/{name}.rs and prove them with");
+    println!(
+        "  1. write the machine's columns, constraints and bus calls in pil/{program}/{name}.pil,"
+    );
+    println!("     then `cargo xtask codegen` (generated/src/{program}/: {air}Row, {air}Air)");
+    println!(
+        "  2. fill {air}Row rows in prover/src/witness/{program}/{name}.rs and prove them with"
+    );
     println!("     zisk_prover::pil (see ARCHITECTURE.md, \"Adding a state machine\")");
     Ok(())
 }
@@ -165,12 +198,24 @@ mod tests {
 
     #[test]
     fn filler_stub_names_the_generated_items() {
-        let stub = filler_template("my_machine2");
+        let stub = filler_template("zisk", "my_machine2");
         assert!(stub.starts_with("//! "));
         assert!(stub.contains(
-            "use zisk_generated::my_machine2::{MyMachine2Air, MyMachine2Row, MY_MACHINE2_N};"
+            "use zisk_generated::zisk::my_machine2::{MyMachine2Air, MyMachine2Row, MY_MACHINE2_N};"
         ));
+        assert!(stub.contains("use zisk_generated::zisk::AnyAir;"));
         assert!(stub.contains("AnyAir::MyMachine2(MyMachine2Air)"));
+    }
+
+    #[test]
+    fn names_split_into_program_and_machine() {
+        assert_eq!(split_name("zisk/binary").unwrap(), ("zisk", "binary"));
+        assert_eq!(split_name("example/sq").unwrap(), ("example", "sq"));
+        assert_eq!(split_name("binary").unwrap(), (DEFAULT_PROGRAM, "binary"));
+        assert!(split_name("Zisk/binary").is_err());
+        assert!(split_name("zisk/").is_err());
+        assert!(split_name("support/x").is_err());
+        assert!(split_name("a/b/c").is_err());
     }
 
     #[test]

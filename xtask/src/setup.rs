@@ -1,4 +1,4 @@
-//! `cargo xtask setup [-k DIR] [--check] [--max-log-height K]`: builds (or checks) the proving
+//! `cargo xtask setup [-k DIR] [--check] [--max-log-height K] [--program P]`: builds (or checks) the proving
 //! key of every AIR generated from `pil/` by running the prover's `zisk-setup` binary.
 //!
 //! xtask itself does not link the prover: it must keep building while `generated/` is being

@@ -1,5 +1,6 @@
-//! `zisk-setup [-k DIR] [--check] [--max-log-height K]`: the proving and verifying key of every
-//! AIR generated from `pil/` (run through `cargo xtask setup`).
+//! `zisk-setup [-k DIR] [--check] [--max-log-height K] [--program P]`: the proving and verifying
+//! key of every AIR of the program `pil/P/` (`zisk` by default, or `example`), run through
+//! `cargo xtask setup`.
 //!
 //! Without `--check`, commits the fixed columns of every AIR at its declared `N` (AIRs taller
 //! than `2^K`, default `2^22`, get no fixed commitment and cannot be proven with the key) and
@@ -10,16 +11,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use zisk_generated::AnyAir;
-use zisk_prover::pil::PilMachine;
+use zisk_prover::pil::{PilMachine, PilProgram};
 use zisk_prover::{ProvingKey, StarkParams, ZiskAir};
 
-const USAGE: &str = "usage: zisk-setup [-k DIR] [--check] [--max-log-height K]";
+const USAGE: &str =
+    "usage: zisk-setup [-k DIR] [--check] [--max-log-height K] [--program zisk|example]";
 
 struct Options {
     dir: PathBuf,
     check: bool,
     max_log_height: usize,
+    program: String,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -30,6 +32,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         dir: home.join(".zisk").join("provingKey"),
         check: false,
         max_log_height: 22,
+        program: "zisk".into(),
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -38,6 +41,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 options.dir = PathBuf::from(args.next().ok_or(USAGE)?);
             }
             "--check" => options.check = true,
+            "--program" => options.program = args.next().ok_or(USAGE)?.clone(),
             "--max-log-height" => {
                 options.max_log_height = args
                     .next()
@@ -51,7 +55,15 @@ fn parse(args: &[String]) -> Result<Options, String> {
 }
 
 fn run(options: &Options) -> Result<(), String> {
-    let machine = PilMachine::<AnyAir>::new();
+    match options.program.as_str() {
+        "zisk" => run_program::<zisk_generated::zisk::AnyAir>(options),
+        "example" => run_program::<zisk_generated::example::AnyAir>(options),
+        other => Err(format!("unknown program `{other}` (zisk or example)")),
+    }
+}
+
+fn run_program<A: PilProgram>(options: &Options) -> Result<(), String> {
+    let machine = PilMachine::<A>::new();
     let start = Instant::now();
     let dir = options.dir.display();
     if options.check {

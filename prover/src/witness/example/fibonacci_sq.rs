@@ -2,9 +2,9 @@
 
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
-use zisk_generated::fibonacci_sq::{FibonacciSqAir, FibonacciSqRow, FIBONACCI_SQ_N};
-use zisk_generated::square_table::{SquareTableAir, SquareTableRow, SQUARE_TABLE_N};
-use zisk_generated::AnyAir;
+use zisk_generated::example::fibonacci_sq::{FibonacciSqAir, FibonacciSqRow, FIBONACCI_SQ_N};
+use zisk_generated::example::square_table::{SquareTableAir, SquareTableRow, SQUARE_TABLE_N};
+use zisk_generated::example::AnyAir;
 
 use crate::config::Val;
 use crate::pil::{PilError, PilWitness};

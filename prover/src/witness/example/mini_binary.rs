@@ -3,12 +3,12 @@
 
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
-use zisk_generated::mini_binary::{MiniBinaryAir, MiniBinaryRow, MINI_BINARY_N};
-use zisk_generated::mini_binary8::{MiniBinary8Air, MiniBinary8Row, MINI_BINARY8_N};
-use zisk_generated::mini_binary_table::{
+use zisk_generated::example::mini_binary::{MiniBinaryAir, MiniBinaryRow, MINI_BINARY_N};
+use zisk_generated::example::mini_binary8::{MiniBinary8Air, MiniBinary8Row, MINI_BINARY8_N};
+use zisk_generated::example::mini_binary_table::{
     MiniBinaryTableAir, MiniBinaryTableRow, MINI_BINARY_TABLE_N,
 };
-use zisk_generated::AnyAir;
+use zisk_generated::example::AnyAir;
 
 use crate::config::Val;
 use crate::pil::{PilError, PilWitness};
