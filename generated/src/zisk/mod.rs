@@ -4,83 +4,143 @@
 //! One module per AIR (row struct, AIR type, constraint and bus tables, trace
 //! builders) and the registry below ([`AirId`], [`AnyAir`], [`RANGES`],
 //! [`PUBLICS`], [`global_interactions`]).
+pub mod binary_extension;
 use crate::support::{self, PilAir, PilProgramInfo};
 use p3_air::{Air, AirBuilder, BaseAir};
 use p3_field::{Field, PrimeCharacteristicRing};
 use p3_matrix::dense::RowMajorMatrix;
 /// Every AIR, in instantiation order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AirId {}
+pub enum AirId {
+    /// `BinaryExtension`.
+    BinaryExtension,
+}
 impl AirId {
     /// All AIRs, in instantiation order.
-    pub const ALL: &'static [AirId] = &[];
+    pub const ALL: &'static [AirId] = &[AirId::BinaryExtension];
     /// The AIR's name.
     pub fn name(self) -> &'static str {
-        match self {}
+        match self {
+            AirId::BinaryExtension => "BinaryExtension",
+        }
     }
     /// The AIR itself.
     pub fn air(self) -> AnyAir {
-        match self {}
+        match self {
+            AirId::BinaryExtension => AnyAir::BinaryExtension(binary_extension::BinaryExtensionAir),
+        }
     }
 }
 /// Any generated AIR, for code that handles all of them with one type (batch proving).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AnyAir {}
+pub enum AnyAir {
+    /// The AIR `BinaryExtension`.
+    BinaryExtension(binary_extension::BinaryExtensionAir),
+}
 impl<F: Field> BaseAir<F> for AnyAir {
     fn width(&self) -> usize {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => BaseAir::<F>::width(air),
+        }
     }
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<F>> {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => BaseAir::<F>::preprocessed_trace(air),
+        }
     }
     fn preprocessed_width(&self) -> usize {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => BaseAir::<F>::preprocessed_width(air),
+        }
     }
     fn num_public_values(&self) -> usize {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => BaseAir::<F>::num_public_values(air),
+        }
     }
     fn max_constraint_degree(&self) -> Option<usize> {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => BaseAir::<F>::max_constraint_degree(air),
+        }
     }
     fn num_constraints(&self) -> Option<usize> {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => BaseAir::<F>::num_constraints(air),
+        }
     }
 }
 impl<AB: AirBuilder<F: Field>> Air<AB> for AnyAir {
     fn eval(&self, builder: &mut AB) {
-        let _ = builder;
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => air.eval(builder),
+        }
     }
 }
 impl PilAir for AnyAir {
     fn name(&self) -> &'static str {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => air.name(),
+        }
     }
     fn n(&self) -> usize {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => air.n(),
+        }
     }
     fn columns(&self) -> &'static [support::ColumnInfo] {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => air.columns(),
+        }
     }
     fn fixed_columns(&self) -> &'static [support::FixedColumn] {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => air.fixed_columns(),
+        }
     }
     fn public_value_names(&self) -> &'static [&'static str] {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => air.public_value_names(),
+        }
     }
     fn constraints(&self) -> &'static [support::ConstraintInfo] {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => air.constraints(),
+        }
     }
     fn interaction_infos(&self) -> &'static [support::InteractionInfo] {
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => air.interaction_infos(),
+        }
     }
     fn interactions<AB: AirBuilder>(&self, builder: &AB) -> Vec<support::Interaction<AB::Expr>> {
-        let _ = builder;
-        match *self {}
+        match self {
+            AnyAir::BinaryExtension(air) => air.interactions(builder),
+        }
     }
 }
 /// The ranges used by `range_check`, by bus id.
-pub const RANGES: &[support::RangeInfo] = &[];
+pub const RANGES: &[support::RangeInfo] = &[
+    support::RangeInfo {
+        bus: 102,
+        min: 0,
+        max: 31,
+    },
+    support::RangeInfo {
+        bus: 103,
+        min: 0,
+        max: 65535,
+    },
+    support::RangeInfo {
+        bus: 104,
+        min: 0,
+        max: 1023,
+    },
+    support::RangeInfo {
+        bus: 105,
+        min: 0,
+        max: 32767,
+    },
+];
 /// Names of the proof-level public values: publics, then proofvals.
 pub const PUBLICS: &[&str] = &[];
 /// Number of proof-level public values.

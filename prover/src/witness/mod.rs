@@ -8,3 +8,4 @@
 //! `cargo xtask new-machine <name>` writes the stub `witness/<name>.rs` and registers it here.
 
 pub mod example;
+pub mod zisk;

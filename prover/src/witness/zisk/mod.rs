@@ -1,0 +1,3 @@
+//! Fillers of the zkVM machines in `pil/zisk/`.
+
+pub mod binary_extension;
