@@ -10,3 +10,4 @@ extern crate alloc;
 pub mod example;
 pub mod support;
 pub mod zisk;
+pub mod zisk_test;

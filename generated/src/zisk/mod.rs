@@ -4,7 +4,9 @@
 //! One module per AIR (row struct, AIR type, constraint and bus tables, trace
 //! builders) and the registry below ([`AirId`], [`AnyAir`], [`RANGES`],
 //! [`PUBLICS`], [`global_interactions`]).
+pub mod binary;
 pub mod binary_extension;
+pub mod binary_table;
 use crate::support::{self, PilAir, PilProgramInfo};
 use p3_air::{Air, AirBuilder, BaseAir};
 use p3_field::{Field, PrimeCharacteristicRing};
@@ -12,21 +14,29 @@ use p3_matrix::dense::RowMajorMatrix;
 /// Every AIR, in instantiation order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AirId {
+    /// `BinaryTable`.
+    BinaryTable,
+    /// `Binary`.
+    Binary,
     /// `BinaryExtension`.
     BinaryExtension,
 }
 impl AirId {
     /// All AIRs, in instantiation order.
-    pub const ALL: &'static [AirId] = &[AirId::BinaryExtension];
+    pub const ALL: &'static [AirId] = &[AirId::BinaryTable, AirId::Binary, AirId::BinaryExtension];
     /// The AIR's name.
     pub fn name(self) -> &'static str {
         match self {
+            AirId::BinaryTable => "BinaryTable",
+            AirId::Binary => "Binary",
             AirId::BinaryExtension => "BinaryExtension",
         }
     }
     /// The AIR itself.
     pub fn air(self) -> AnyAir {
         match self {
+            AirId::BinaryTable => AnyAir::BinaryTable(binary_table::BinaryTableAir),
+            AirId::Binary => AnyAir::Binary(binary::BinaryAir),
             AirId::BinaryExtension => AnyAir::BinaryExtension(binary_extension::BinaryExtensionAir),
         }
     }
@@ -34,37 +44,53 @@ impl AirId {
 /// Any generated AIR, for code that handles all of them with one type (batch proving).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AnyAir {
+    /// The AIR `BinaryTable`.
+    BinaryTable(binary_table::BinaryTableAir),
+    /// The AIR `Binary`.
+    Binary(binary::BinaryAir),
     /// The AIR `BinaryExtension`.
     BinaryExtension(binary_extension::BinaryExtensionAir),
 }
 impl<F: Field> BaseAir<F> for AnyAir {
     fn width(&self) -> usize {
         match self {
+            AnyAir::BinaryTable(air) => BaseAir::<F>::width(air),
+            AnyAir::Binary(air) => BaseAir::<F>::width(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::width(air),
         }
     }
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<F>> {
         match self {
+            AnyAir::BinaryTable(air) => BaseAir::<F>::preprocessed_trace(air),
+            AnyAir::Binary(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::preprocessed_trace(air),
         }
     }
     fn preprocessed_width(&self) -> usize {
         match self {
+            AnyAir::BinaryTable(air) => BaseAir::<F>::preprocessed_width(air),
+            AnyAir::Binary(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::preprocessed_width(air),
         }
     }
     fn num_public_values(&self) -> usize {
         match self {
+            AnyAir::BinaryTable(air) => BaseAir::<F>::num_public_values(air),
+            AnyAir::Binary(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::num_public_values(air),
         }
     }
     fn max_constraint_degree(&self) -> Option<usize> {
         match self {
+            AnyAir::BinaryTable(air) => BaseAir::<F>::max_constraint_degree(air),
+            AnyAir::Binary(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::max_constraint_degree(air),
         }
     }
     fn num_constraints(&self) -> Option<usize> {
         match self {
+            AnyAir::BinaryTable(air) => BaseAir::<F>::num_constraints(air),
+            AnyAir::Binary(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::num_constraints(air),
         }
     }
@@ -72,6 +98,8 @@ impl<F: Field> BaseAir<F> for AnyAir {
 impl<AB: AirBuilder<F: Field>> Air<AB> for AnyAir {
     fn eval(&self, builder: &mut AB) {
         match self {
+            AnyAir::BinaryTable(air) => air.eval(builder),
+            AnyAir::Binary(air) => air.eval(builder),
             AnyAir::BinaryExtension(air) => air.eval(builder),
         }
     }
@@ -79,41 +107,57 @@ impl<AB: AirBuilder<F: Field>> Air<AB> for AnyAir {
 impl PilAir for AnyAir {
     fn name(&self) -> &'static str {
         match self {
+            AnyAir::BinaryTable(air) => air.name(),
+            AnyAir::Binary(air) => air.name(),
             AnyAir::BinaryExtension(air) => air.name(),
         }
     }
     fn n(&self) -> usize {
         match self {
+            AnyAir::BinaryTable(air) => air.n(),
+            AnyAir::Binary(air) => air.n(),
             AnyAir::BinaryExtension(air) => air.n(),
         }
     }
     fn columns(&self) -> &'static [support::ColumnInfo] {
         match self {
+            AnyAir::BinaryTable(air) => air.columns(),
+            AnyAir::Binary(air) => air.columns(),
             AnyAir::BinaryExtension(air) => air.columns(),
         }
     }
     fn fixed_columns(&self) -> &'static [support::FixedColumn] {
         match self {
+            AnyAir::BinaryTable(air) => air.fixed_columns(),
+            AnyAir::Binary(air) => air.fixed_columns(),
             AnyAir::BinaryExtension(air) => air.fixed_columns(),
         }
     }
     fn public_value_names(&self) -> &'static [&'static str] {
         match self {
+            AnyAir::BinaryTable(air) => air.public_value_names(),
+            AnyAir::Binary(air) => air.public_value_names(),
             AnyAir::BinaryExtension(air) => air.public_value_names(),
         }
     }
     fn constraints(&self) -> &'static [support::ConstraintInfo] {
         match self {
+            AnyAir::BinaryTable(air) => air.constraints(),
+            AnyAir::Binary(air) => air.constraints(),
             AnyAir::BinaryExtension(air) => air.constraints(),
         }
     }
     fn interaction_infos(&self) -> &'static [support::InteractionInfo] {
         match self {
+            AnyAir::BinaryTable(air) => air.interaction_infos(),
+            AnyAir::Binary(air) => air.interaction_infos(),
             AnyAir::BinaryExtension(air) => air.interaction_infos(),
         }
     }
     fn interactions<AB: AirBuilder>(&self, builder: &AB) -> Vec<support::Interaction<AB::Expr>> {
         match self {
+            AnyAir::BinaryTable(air) => air.interactions(builder),
+            AnyAir::Binary(air) => air.interactions(builder),
             AnyAir::BinaryExtension(air) => air.interactions(builder),
         }
     }
@@ -123,22 +167,22 @@ pub const RANGES: &[support::RangeInfo] = &[
     support::RangeInfo {
         bus: 102,
         min: 0,
-        max: 31,
+        max: 65535,
     },
     support::RangeInfo {
         bus: 103,
         min: 0,
-        max: 65535,
+        max: 32767,
     },
     support::RangeInfo {
         bus: 104,
         min: 0,
-        max: 1023,
+        max: 31,
     },
     support::RangeInfo {
         bus: 105,
         min: 0,
-        max: 32767,
+        max: 1023,
     },
 ];
 /// Names of the proof-level public values: publics, then proofvals.

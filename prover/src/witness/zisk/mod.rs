@@ -1,3 +1,4 @@
 //! Fillers of the zkVM machines in `pil/zisk/`.
 
+pub mod binary;
 pub mod binary_extension;
