@@ -176,8 +176,9 @@ pub struct Sequence {
 pub enum FixedValues {
     /// A sequence, expanded at run time.
     Sequence(Sequence),
-    /// Runs `(value, count)` of canonical field elements.
-    Runs(&'static [(u64, u64)]),
+    /// Runs of canonical field elements, packed into one string so large tables stay cheap to
+    /// parse and format: space-separated `value` or `value*count` tokens, both in hex.
+    Runs(&'static str),
 }
 /// A fixed column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -276,8 +277,12 @@ impl FixedValues {
             FixedValues::Sequence(s) => s.expand(n),
             FixedValues::Runs(runs) => {
                 let mut out = Vec::with_capacity(n);
-                for &(v, count) in runs.iter() {
-                    out.extend(core::iter::repeat_n(v, count as usize));
+                for token in runs.split_ascii_whitespace() {
+                    let (v, count) = token.split_once('*').unwrap_or((token, "1"));
+                    let v = u64::from_str_radix(v, 16).expect("invariant: generated runs are hex");
+                    let count = usize::from_str_radix(count, 16)
+                        .expect("invariant: generated counts are hex");
+                    out.extend(core::iter::repeat_n(v, count));
                 }
                 out.resize(n, 0);
                 out

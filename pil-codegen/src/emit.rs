@@ -698,11 +698,12 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
                 quote! { #support::FixedValues::Sequence(#support::Sequence { items: #items, fill: #fill }) }
             }
             FixedData::Runs(runs) => {
-                let runs = runs.iter().map(|(v, n)| {
-                    let (v, n) = (Literal::u64_unsuffixed(*v), Literal::u64_unsuffixed(*n));
-                    quote! { (#v, #n) }
-                });
-                quote! { #support::FixedValues::Runs(&[#(#runs),*]) }
+                let packed = runs
+                    .iter()
+                    .map(|&(v, n)| if n == 1 { format!("{v:x}") } else { format!("{v:x}*{n:x}") })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                quote! { #support::FixedValues::Runs(#packed) }
             }
         };
         quote! { #support::FixedColumn { name: #name, values: #values } }
