@@ -370,6 +370,16 @@ impl<A: PilProgram> ZiskAir for PilMachineAir<A> {
     }
 }
 
+/// Whether instances of `air` may have any power-of-two height from `2^MIN_LOG_HEIGHT` up to its
+/// declared `N`: true when every fixed column is a sequence with a fill (`[1, 0...]`), whose
+/// meaning does not depend on the height. Tables given value by value (`Runs`) and sequences
+/// without a fill have exactly `N` rows.
+pub fn height_generic<A: PilProgram>(air: &A) -> bool {
+    air.fixed_columns().iter().all(|c| {
+        matches!(&c.values, support::FixedValues::Sequence(s) if s.fill.is_some())
+    })
+}
+
 /// Errors assembling a PIL witness.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PilError {
@@ -377,7 +387,7 @@ pub enum PilError {
     #[error("air {0} is not part of the program")]
     UnknownAir(String),
     /// A trace does not have the AIR's declared shape.
-    #[error("air {air}: trace is {rows}x{cols}, the AIR declares {n}x{width}")]
+    #[error("air {air}: trace is {rows}x{cols}, the AIR declares {n}x{width} (height-generic AIRs: any power of two up to N)")]
     TraceShape {
         /// The AIR.
         air: String,
@@ -451,20 +461,25 @@ impl<A: PilProgram> PilMachine<A> {
     }
 
     /// The heights setup commits fixed columns at: each AIR's declared `N` (range tables: their
-    /// size); AIRs whose height exceeds `2^max_log_height` get none (they cannot be proven with
-    /// that key).
+    /// size), and every height from `2^MIN_LOG_HEIGHT` to `N` for height-generic AIRs (see
+    /// [`height_generic`]); AIRs whose height exceeds `2^max_log_height` get none (they cannot
+    /// be proven with that key).
     pub fn log_heights(&self, max_log_height: usize) -> Vec<Vec<usize>> {
         self.airs
             .iter()
             .map(|air| {
-                let log_height = match air {
-                    PilMachineAir::Pil { air, .. } => air.n().trailing_zeros() as usize,
-                    PilMachineAir::Range(table) => table.log_height(),
+                let (log_height, generic) = match air {
+                    PilMachineAir::Pil { air, .. } => {
+                        (air.n().trailing_zeros() as usize, height_generic(air))
+                    }
+                    PilMachineAir::Range(table) => (table.log_height(), false),
                 };
-                if log_height <= max_log_height {
-                    vec![log_height]
-                } else {
+                if log_height > max_log_height {
                     Vec::new()
+                } else if generic && air.preprocessed_width() > 0 {
+                    (MIN_LOG_HEIGHT..=log_height).collect()
+                } else {
+                    vec![log_height]
                 }
             })
             .collect()
@@ -524,7 +539,8 @@ pub struct PilWitness<'m, A> {
 
 impl<A: PilProgram> PilWitness<'_, A> {
     /// Adds an instance of `air` with its trace (`N` rows, from the generated
-    /// `generate_trace`) and its airvals; returns the instance index.
+    /// `generate_trace`, or any power of two from `2^MIN_LOG_HEIGHT` to `N` for a
+    /// [`height_generic`] AIR) and its airvals; returns the instance index.
     pub fn push(
         &mut self,
         air: &A,
@@ -535,7 +551,13 @@ impl<A: PilProgram> PilWitness<'_, A> {
             .machine
             .air_id(air)
             .ok_or_else(|| PilError::UnknownAir(air.name().to_string()))?;
-        if trace.height() != air.n() || trace.width() != air.width() {
+        let height = trace.height();
+        let height_ok = height == air.n()
+            || (height_generic(air)
+                && height.is_power_of_two()
+                && height < air.n()
+                && height >= 1 << MIN_LOG_HEIGHT);
+        if !height_ok || trace.width() != air.width() {
             return Err(PilError::TraceShape {
                 air: air.name().to_string(),
                 rows: trace.height(),
@@ -557,7 +579,7 @@ impl<A: PilProgram> PilWitness<'_, A> {
         }
         self.statement.instances.push(InstanceSpec {
             air_id,
-            log_height: air.n().trailing_zeros() as usize,
+            log_height: height.trailing_zeros() as usize,
             public_values,
         });
         self.statement.traces.push(trace);
