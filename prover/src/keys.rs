@@ -136,6 +136,26 @@ impl VerifyingKey {
         Ok(())
     }
 
+    /// Adds (or replaces) the fixed commitment of `air_id` at `log_height` and re-digests the
+    /// key: how a per-statement fixed trace (the zkVM's program ROM) joins a shared key. The
+    /// new digest binds every proof made with it to that commitment.
+    pub fn with_fixed_commitment(
+        mut self,
+        air_id: usize,
+        log_height: usize,
+        commitment: Commitment,
+    ) -> Self {
+        self.fixed
+            .retain(|f| !(f.air_id == air_id && f.log_height == log_height));
+        self.fixed.push(FixedCommitment {
+            air_id,
+            log_height,
+            commitment,
+        });
+        self.digest = self.compute_digest();
+        self
+    }
+
     /// Compact binary encoding (postcard).
     pub fn to_bytes(&self) -> Vec<u8> {
         postcard::to_allocvec(self).unwrap_or_default()
@@ -172,6 +192,48 @@ impl ProvingKey {
     /// The Plonky3 configuration.
     pub fn config(&self) -> &StarkCfg {
         &self.config
+    }
+
+    /// Commits `trace` as the fixed columns of `air_id` at its height, replacing any earlier
+    /// ones, and updates the verifying key ([`VerifyingKey::with_fixed_commitment`]); returns
+    /// the commitment.
+    pub fn add_fixed<A: ZiskAir>(
+        &mut self,
+        air: &A,
+        air_id: usize,
+        trace: RowMajorMatrix<Val>,
+    ) -> Result<Commitment, SetupError> {
+        let width = air.preprocessed_width();
+        let height = trace.height();
+        let log_height = height.trailing_zeros() as usize;
+        let max_log_height = self.vk.max_log_height();
+        if !height.is_power_of_two() || !(MIN_LOG_HEIGHT..=max_log_height).contains(&log_height) {
+            return Err(SetupError::HeightOutOfRange {
+                air: air_id,
+                log_height,
+                min: MIN_LOG_HEIGHT,
+                max: max_log_height,
+            });
+        }
+        if width == 0 || trace.width() != width {
+            return Err(SetupError::MissingFixedTrace {
+                air: air_id,
+                log_height,
+                width,
+            });
+        }
+        let pcs = p3_uni_stark::StarkGenericConfig::pcs(&self.config);
+        AirShape::new(air, air_id, pcs, log_height, self.vk.params.log_blowup)?;
+        let domain = pcs_ops::domain(pcs, height);
+        let (commitment, prover_data) = pcs_ops::commit(pcs, vec![(domain, trace.clone())])
+            .map_err(|e| SetupError::Commit(format!("{e:?}")))?;
+        self.fixed
+            .insert((air_id, log_height), FixedData { trace, prover_data });
+        self.vk = self
+            .vk
+            .clone()
+            .with_fixed_commitment(air_id, log_height, commitment.clone());
+        Ok(commitment)
     }
 }
 

@@ -375,9 +375,9 @@ impl<A: PilProgram> ZiskAir for PilMachineAir<A> {
 /// meaning does not depend on the height. Tables given value by value (`Runs`) and sequences
 /// without a fill have exactly `N` rows.
 pub fn height_generic<A: PilProgram>(air: &A) -> bool {
-    air.fixed_columns().iter().all(|c| {
-        matches!(&c.values, support::FixedValues::Sequence(s) if s.fill.is_some())
-    })
+    air.fixed_columns()
+        .iter()
+        .all(|c| matches!(&c.values, support::FixedValues::Sequence(s) if s.fill.is_some()))
 }
 
 /// Errors assembling a PIL witness.
@@ -581,6 +581,41 @@ impl<A: PilProgram> PilWitness<'_, A> {
             air_id,
             log_height: height.trailing_zeros() as usize,
             public_values,
+        });
+        self.statement.traces.push(trace);
+        Ok(self.statement.instances.len() - 1)
+    }
+
+    /// Adds an instance of `air` whose fixed columns the caller commits per statement with
+    /// [`ProvingKey::add_fixed`] (the zkVM's Rom): any power-of-two height from
+    /// `2^MIN_LOG_HEIGHT` to `N`, no airvals.
+    pub fn push_external_fixed(
+        &mut self,
+        air: &A,
+        trace: RowMajorMatrix<Val>,
+    ) -> Result<usize, PilError> {
+        let air_id = self
+            .machine
+            .air_id(air)
+            .ok_or_else(|| PilError::UnknownAir(air.name().to_string()))?;
+        let height = trace.height();
+        if !height.is_power_of_two()
+            || height > air.n()
+            || height < 1 << MIN_LOG_HEIGHT
+            || trace.width() != air.width()
+        {
+            return Err(PilError::TraceShape {
+                air: air.name().to_string(),
+                rows: height,
+                cols: trace.width(),
+                n: air.n(),
+                width: air.width(),
+            });
+        }
+        self.statement.instances.push(InstanceSpec {
+            air_id,
+            log_height: height.trailing_zeros() as usize,
+            public_values: self.statement.public_values.clone(),
         });
         self.statement.traces.push(trace);
         Ok(self.statement.instances.len() - 1)

@@ -107,7 +107,8 @@ impl ZiskInst {
     }
 
     /// The 11 committed ROM columns, as integers modulo the Goldilocks prime
-    /// (negative offsets are encoded as `p - |x|`).
+    /// (negative offsets — store and jump offsets, and `b`'s indirect offset — are encoded as
+    /// `p - |x|`).
     pub fn rom_row(&self) -> [u64; 11] {
         const P: u64 = 0xFFFF_FFFF_0000_0001;
         let signed = |x: i64| {
@@ -129,7 +130,11 @@ impl ZiskInst {
             } else {
                 0
             },
-            self.b_offset_imm0,
+            if self.b_src == SRC_IND {
+                signed(self.b_offset_imm0 as i64)
+            } else {
+                self.b_offset_imm0
+            },
             if self.b_src == SRC_IMM {
                 self.b_use_sp_imm1
             } else {

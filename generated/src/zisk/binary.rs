@@ -13,7 +13,7 @@ pub const NUM_BINARY_COLS: usize = core::mem::size_of::<BinaryRow<u8>>();
 /// Number of fixed (preprocessed) columns.
 pub const NUM_BINARY_FIXED_COLS: usize = 0;
 /// Number of public values: publics, proofvals, then this AIR's airvals.
-pub const NUM_BINARY_PUBLIC_VALUES: usize = 0;
+pub const NUM_BINARY_PUBLIC_VALUES: usize = 64;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -475,7 +475,72 @@ pub const BINARY_COLUMNS: &[crate::support::ColumnInfo] = &[
 /// Fixed columns and their contents, in fixed-row order.
 pub const BINARY_FIXED_COLUMNS: &[crate::support::FixedColumn] = &[];
 /// Names of the public values, in order.
-pub const BINARY_PUBLIC_VALUES: &[&str] = &[];
+pub const BINARY_PUBLIC_VALUES: &[&str] = &[
+    "outputs[0]",
+    "outputs[1]",
+    "outputs[2]",
+    "outputs[3]",
+    "outputs[4]",
+    "outputs[5]",
+    "outputs[6]",
+    "outputs[7]",
+    "outputs[8]",
+    "outputs[9]",
+    "outputs[10]",
+    "outputs[11]",
+    "outputs[12]",
+    "outputs[13]",
+    "outputs[14]",
+    "outputs[15]",
+    "outputs[16]",
+    "outputs[17]",
+    "outputs[18]",
+    "outputs[19]",
+    "outputs[20]",
+    "outputs[21]",
+    "outputs[22]",
+    "outputs[23]",
+    "outputs[24]",
+    "outputs[25]",
+    "outputs[26]",
+    "outputs[27]",
+    "outputs[28]",
+    "outputs[29]",
+    "outputs[30]",
+    "outputs[31]",
+    "outputs[32]",
+    "outputs[33]",
+    "outputs[34]",
+    "outputs[35]",
+    "outputs[36]",
+    "outputs[37]",
+    "outputs[38]",
+    "outputs[39]",
+    "outputs[40]",
+    "outputs[41]",
+    "outputs[42]",
+    "outputs[43]",
+    "outputs[44]",
+    "outputs[45]",
+    "outputs[46]",
+    "outputs[47]",
+    "outputs[48]",
+    "outputs[49]",
+    "outputs[50]",
+    "outputs[51]",
+    "outputs[52]",
+    "outputs[53]",
+    "outputs[54]",
+    "outputs[55]",
+    "outputs[56]",
+    "outputs[57]",
+    "outputs[58]",
+    "outputs[59]",
+    "outputs[60]",
+    "outputs[61]",
+    "outputs[62]",
+    "outputs[63]",
+];
 /// Constraints, in the order `eval` asserts them.
 pub const BINARY_CONSTRAINTS: &[crate::support::ConstraintInfo] = &[
     crate::support::ConstraintInfo {

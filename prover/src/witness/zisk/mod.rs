@@ -2,3 +2,5 @@
 
 pub mod binary;
 pub mod binary_extension;
+pub mod main;
+pub mod mem;
