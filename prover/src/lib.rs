@@ -22,6 +22,7 @@ pub mod prover;
 mod transcript;
 pub mod verifier;
 pub mod witness;
+pub mod zkvm;
 
 pub use air::{DirectTerm, ZiskAir};
 pub use check::{verify_constraints, ConstraintChecker};
@@ -30,7 +31,7 @@ pub use error::{
     BusFailure, ConstraintFailure, ConstraintReport, ProofFormatError, ProveError, SetupError,
     ShapeError, VerifyError,
 };
-pub use keys::{setup, KeyFileError, ProvingKey, VerifyingKey};
+pub use keys::{setup, KeyFileError, ProvingKey, VerifyingKey, MIN_LOG_HEIGHT};
 pub use proof::{InstanceSpec, Proof};
 pub use prover::{prove, prove_traces, ProveOptions, TraceRetention};
 pub use verifier::{verify, verify_bytes, VerifyBytesError};

@@ -180,6 +180,9 @@ pub enum PilMachineAir<A> {
         air: A,
         /// Bus names, in `interaction_infos` order.
         buses: Arc<[String]>,
+        /// Fixed columns supplied per statement (the zkVM's program ROM), overriding the
+        /// generated ones at their height.
+        external: Option<Arc<RowMajorMatrix<Val>>>,
     },
     /// The table of one range.
     Range(RangeTableAir),
@@ -189,7 +192,25 @@ impl<A: PilProgram> PilMachineAir<A> {
     /// Wraps a generated AIR.
     pub fn pil(air: A) -> Self {
         let buses = air.interaction_infos().iter().map(bus_name).collect();
-        Self::Pil { air, buses }
+        Self::Pil {
+            air,
+            buses,
+            external: None,
+        }
+    }
+
+    /// The same AIR with per-statement fixed columns (see [`PilWitness::push_external_fixed`]):
+    /// [`ZiskAir::fixed_trace`] returns `fixed` at its height. Constraints, buses and the key's
+    /// description of the AIR are unchanged.
+    pub fn with_external_fixed(self, fixed: RowMajorMatrix<Val>) -> Self {
+        match self {
+            Self::Pil { air, buses, .. } => Self::Pil {
+                air,
+                buses,
+                external: Some(Arc::new(fixed)),
+            },
+            other => other,
+        }
     }
 
     /// The generated AIR, if this is one.
@@ -266,7 +287,7 @@ where
 {
     fn eval(&self, builder: &mut AB) {
         match self {
-            Self::Pil { air, buses } => {
+            Self::Pil { air, buses, .. } => {
                 air.eval(builder);
                 for (term, bus) in air.interactions(&*builder).into_iter().zip(buses.iter()) {
                     if term.info.scope != Scope::Row {
@@ -312,8 +333,16 @@ impl<A: PilProgram> ZiskAir for PilMachineAir<A> {
 
     fn fixed_trace(&self, log_height: usize) -> Option<RowMajorMatrix<Val>> {
         match self {
-            Self::Pil { air, .. } => (air.preprocessed_width() > 0 && air.n() == 1 << log_height)
-                .then(|| support::fixed_trace(air.fixed_columns(), air.n())),
+            Self::Pil {
+                external: Some(fixed),
+                ..
+            } => (fixed.height() == 1 << log_height).then(|| (**fixed).clone()),
+            Self::Pil { air, .. } => {
+                let height = 1usize << log_height;
+                let fits = air.n() == height || (height_generic(air) && height < air.n());
+                (air.preprocessed_width() > 0 && fits)
+                    .then(|| support::fixed_trace(air.fixed_columns(), height))
+            }
             Self::Range(table) => (table.log_height() == log_height).then(|| table.values()),
         }
     }
@@ -474,10 +503,10 @@ impl<A: PilProgram> PilMachine<A> {
                     }
                     PilMachineAir::Range(table) => (table.log_height(), false),
                 };
-                if log_height > max_log_height {
+                if generic && air.preprocessed_width() > 0 {
+                    (MIN_LOG_HEIGHT..=log_height.min(max_log_height)).collect()
+                } else if log_height > max_log_height {
                     Vec::new()
-                } else if generic && air.preprocessed_width() > 0 {
-                    (MIN_LOG_HEIGHT..=log_height).collect()
                 } else {
                     vec![log_height]
                 }

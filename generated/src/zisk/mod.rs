@@ -4,6 +4,7 @@
 //! One module per AIR (row struct, AIR type, constraint and bus tables, trace
 //! builders) and the registry below ([`AirId`], [`AnyAir`], [`RANGES`],
 //! [`PUBLICS`], [`global_interactions`]).
+pub mod arith;
 pub mod binary;
 pub mod binary_extension;
 pub mod binary_table;
@@ -20,6 +21,8 @@ use p3_matrix::dense::RowMajorMatrix;
 /// Every AIR, in instantiation order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AirId {
+    /// `Arith`.
+    Arith,
     /// `BinaryTable`.
     BinaryTable,
     /// `Binary`.
@@ -42,6 +45,7 @@ pub enum AirId {
 impl AirId {
     /// All AIRs, in instantiation order.
     pub const ALL: &'static [AirId] = &[
+        AirId::Arith,
         AirId::BinaryTable,
         AirId::Binary,
         AirId::BinaryExtension,
@@ -55,6 +59,7 @@ impl AirId {
     /// The AIR's name.
     pub fn name(self) -> &'static str {
         match self {
+            AirId::Arith => "Arith",
             AirId::BinaryTable => "BinaryTable",
             AirId::Binary => "Binary",
             AirId::BinaryExtension => "BinaryExtension",
@@ -69,6 +74,7 @@ impl AirId {
     /// The AIR itself.
     pub fn air(self) -> AnyAir {
         match self {
+            AirId::Arith => AnyAir::Arith(arith::ArithAir),
             AirId::BinaryTable => AnyAir::BinaryTable(binary_table::BinaryTableAir),
             AirId::Binary => AnyAir::Binary(binary::BinaryAir),
             AirId::BinaryExtension => AnyAir::BinaryExtension(binary_extension::BinaryExtensionAir),
@@ -84,6 +90,8 @@ impl AirId {
 /// Any generated AIR, for code that handles all of them with one type (batch proving).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AnyAir {
+    /// The AIR `Arith`.
+    Arith(arith::ArithAir),
     /// The AIR `BinaryTable`.
     BinaryTable(binary_table::BinaryTableAir),
     /// The AIR `Binary`.
@@ -106,6 +114,7 @@ pub enum AnyAir {
 impl<F: Field> BaseAir<F> for AnyAir {
     fn width(&self) -> usize {
         match self {
+            AnyAir::Arith(air) => BaseAir::<F>::width(air),
             AnyAir::BinaryTable(air) => BaseAir::<F>::width(air),
             AnyAir::Binary(air) => BaseAir::<F>::width(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::width(air),
@@ -119,6 +128,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
     }
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<F>> {
         match self {
+            AnyAir::Arith(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::BinaryTable(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::Binary(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::preprocessed_trace(air),
@@ -132,6 +142,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
     }
     fn preprocessed_width(&self) -> usize {
         match self {
+            AnyAir::Arith(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::BinaryTable(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::Binary(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::preprocessed_width(air),
@@ -145,6 +156,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
     }
     fn num_public_values(&self) -> usize {
         match self {
+            AnyAir::Arith(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::BinaryTable(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::Binary(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::num_public_values(air),
@@ -158,6 +170,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
     }
     fn max_constraint_degree(&self) -> Option<usize> {
         match self {
+            AnyAir::Arith(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::BinaryTable(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::Binary(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::max_constraint_degree(air),
@@ -171,6 +184,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
     }
     fn num_constraints(&self) -> Option<usize> {
         match self {
+            AnyAir::Arith(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::BinaryTable(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::Binary(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::num_constraints(air),
@@ -186,6 +200,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
 impl<AB: AirBuilder<F: Field>> Air<AB> for AnyAir {
     fn eval(&self, builder: &mut AB) {
         match self {
+            AnyAir::Arith(air) => air.eval(builder),
             AnyAir::BinaryTable(air) => air.eval(builder),
             AnyAir::Binary(air) => air.eval(builder),
             AnyAir::BinaryExtension(air) => air.eval(builder),
@@ -201,6 +216,7 @@ impl<AB: AirBuilder<F: Field>> Air<AB> for AnyAir {
 impl PilAir for AnyAir {
     fn name(&self) -> &'static str {
         match self {
+            AnyAir::Arith(air) => air.name(),
             AnyAir::BinaryTable(air) => air.name(),
             AnyAir::Binary(air) => air.name(),
             AnyAir::BinaryExtension(air) => air.name(),
@@ -214,6 +230,7 @@ impl PilAir for AnyAir {
     }
     fn n(&self) -> usize {
         match self {
+            AnyAir::Arith(air) => air.n(),
             AnyAir::BinaryTable(air) => air.n(),
             AnyAir::Binary(air) => air.n(),
             AnyAir::BinaryExtension(air) => air.n(),
@@ -227,6 +244,7 @@ impl PilAir for AnyAir {
     }
     fn columns(&self) -> &'static [support::ColumnInfo] {
         match self {
+            AnyAir::Arith(air) => air.columns(),
             AnyAir::BinaryTable(air) => air.columns(),
             AnyAir::Binary(air) => air.columns(),
             AnyAir::BinaryExtension(air) => air.columns(),
@@ -240,6 +258,7 @@ impl PilAir for AnyAir {
     }
     fn fixed_columns(&self) -> &'static [support::FixedColumn] {
         match self {
+            AnyAir::Arith(air) => air.fixed_columns(),
             AnyAir::BinaryTable(air) => air.fixed_columns(),
             AnyAir::Binary(air) => air.fixed_columns(),
             AnyAir::BinaryExtension(air) => air.fixed_columns(),
@@ -253,6 +272,7 @@ impl PilAir for AnyAir {
     }
     fn public_value_names(&self) -> &'static [&'static str] {
         match self {
+            AnyAir::Arith(air) => air.public_value_names(),
             AnyAir::BinaryTable(air) => air.public_value_names(),
             AnyAir::Binary(air) => air.public_value_names(),
             AnyAir::BinaryExtension(air) => air.public_value_names(),
@@ -266,6 +286,7 @@ impl PilAir for AnyAir {
     }
     fn constraints(&self) -> &'static [support::ConstraintInfo] {
         match self {
+            AnyAir::Arith(air) => air.constraints(),
             AnyAir::BinaryTable(air) => air.constraints(),
             AnyAir::Binary(air) => air.constraints(),
             AnyAir::BinaryExtension(air) => air.constraints(),
@@ -279,6 +300,7 @@ impl PilAir for AnyAir {
     }
     fn interaction_infos(&self) -> &'static [support::InteractionInfo] {
         match self {
+            AnyAir::Arith(air) => air.interaction_infos(),
             AnyAir::BinaryTable(air) => air.interaction_infos(),
             AnyAir::Binary(air) => air.interaction_infos(),
             AnyAir::BinaryExtension(air) => air.interaction_infos(),
@@ -292,6 +314,7 @@ impl PilAir for AnyAir {
     }
     fn interactions<AB: AirBuilder>(&self, builder: &AB) -> Vec<support::Interaction<AB::Expr>> {
         match self {
+            AnyAir::Arith(air) => air.interactions(builder),
             AnyAir::BinaryTable(air) => air.interactions(builder),
             AnyAir::Binary(air) => air.interactions(builder),
             AnyAir::BinaryExtension(air) => air.interactions(builder),
@@ -314,12 +337,12 @@ pub const RANGES: &[support::RangeInfo] = &[
     support::RangeInfo {
         bus: 103,
         min: 0,
-        max: 32767,
+        max: 31,
     },
     support::RangeInfo {
         bus: 104,
         min: 0,
-        max: 31,
+        max: 32767,
     },
     support::RangeInfo {
         bus: 105,

@@ -12,7 +12,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use zisk_prover::pil::{PilMachine, PilProgram};
-use zisk_prover::{ProvingKey, StarkParams, ZiskAir};
+use zisk_prover::zkvm::Zkvm;
+use zisk_prover::{setup, ProvingKey, StarkParams, ZiskAir};
 
 const USAGE: &str =
     "usage: zisk-setup [-k DIR] [--check] [--max-log-height K] [--program zisk|example]";
@@ -56,13 +57,28 @@ fn parse(args: &[String]) -> Result<Options, String> {
 
 fn run(options: &Options) -> Result<(), String> {
     match options.program.as_str() {
-        "zisk" => run_program::<zisk_generated::zisk::AnyAir>(options),
-        "example" => run_program::<zisk_generated::example::AnyAir>(options),
+        "zisk" => run_program::<zisk_generated::zisk::AnyAir>(options, zkvm_heights),
+        "example" => {
+            run_program::<zisk_generated::example::AnyAir>(options, |m, k| m.log_heights(k))
+        }
         other => Err(format!("unknown program `{other}` (zisk or example)")),
     }
 }
 
-fn run_program<A: PilProgram>(options: &Options) -> Result<(), String> {
+/// The zkVM's heights: every AIR's but the Rom's, whose fixed columns are per program
+/// (`cargo-zisk rom-setup`).
+fn zkvm_heights(
+    machine: &PilMachine<zisk_generated::zisk::AnyAir>,
+    max_log_height: usize,
+) -> Vec<Vec<usize>> {
+    let _ = machine;
+    Zkvm::new().log_heights(max_log_height)
+}
+
+fn run_program<A: PilProgram>(
+    options: &Options,
+    heights_of: impl Fn(&PilMachine<A>, usize) -> Vec<Vec<usize>>,
+) -> Result<(), String> {
     let machine = PilMachine::<A>::new();
     let start = Instant::now();
     let dir = options.dir.display();
@@ -76,16 +92,15 @@ fn run_program<A: PilProgram>(options: &Options) -> Result<(), String> {
         );
         return Ok(());
     }
-    let heights = machine.log_heights(options.max_log_height);
-    let pk = machine
-        .setup(StarkParams::default(), options.max_log_height)
-        .map_err(|e| e.to_string())?;
+    let heights = heights_of(&machine, options.max_log_height);
+    let pk = setup(StarkParams::default(), machine.airs(), &heights).map_err(|e| e.to_string())?;
     pk.save(&options.dir).map_err(|e| e.to_string())?;
     for (air, heights) in machine.airs().iter().zip(&heights) {
         match heights.first() {
             Some(h) => println!("  {:<24} 2^{h}", air.name()),
+            None if p3_air::BaseAir::<zisk_prover::Val>::preprocessed_width(air) == 0 => {}
             None => println!(
-                "  {:<24} taller than 2^{}: no fixed commitment",
+                "  {:<24} no fixed commitment (per program, or taller than 2^{})",
                 air.name(),
                 options.max_log_height
             ),

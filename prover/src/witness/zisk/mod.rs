@@ -1,6 +1,8 @@
 //! Fillers of the zkVM machines in `pil/zisk/`.
 
+pub mod arith;
 pub mod binary;
 pub mod binary_extension;
 pub mod main;
 pub mod mem;
+pub mod mem_align;
