@@ -1,5 +1,6 @@
 //! Shared code of the `cargo-zisk` and `ziskemu` binaries.
 pub mod build;
 pub mod emu;
+pub mod prove;
 pub mod sdk;
 pub mod toolchain;

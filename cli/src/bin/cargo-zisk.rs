@@ -1,14 +1,17 @@
-//! `cargo-zisk`: build and run ZisK programs, install the guest toolchain, create projects.
+//! `cargo-zisk`: build and run ZisK programs, install the guest toolchain, create projects, set
+//! up keys, check constraints, prove and verify.
 //!
 //! Also works as a cargo subcommand: `cargo zisk build` runs `cargo-zisk zisk build`.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use zisk_cli::build::BuildOptions;
 use zisk_cli::emu::EmuOptions;
+use zisk_cli::prove::{self, ProveFlags, RunInputs, VerifyOutcome};
 use zisk_cli::{build, emu, sdk, toolchain};
 
 #[derive(Parser, Debug)]
@@ -16,7 +19,7 @@ use zisk_cli::{build, emu, sdk, toolchain};
     name = "cargo-zisk",
     bin_name = "cargo-zisk",
     version,
-    about = "Build and run ZisK programs"
+    about = "Build, run, prove and verify ZisK programs"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -33,6 +36,91 @@ enum Command {
     /// Toolchain and project management
     #[command(subcommand)]
     Sdk(SdkCommand),
+    /// Check the proving key (~/.zisk/provingKey), building it when missing
+    CheckSetup {
+        /// Proving key directory
+        #[arg(short = 'k', long = "proving-key")]
+        proving_key: Option<PathBuf>,
+        /// Aggregation (accepted: no separate aggregation key is needed)
+        #[arg(short = 'a', long = "aggregation")]
+        aggregation: bool,
+    },
+    /// Program setup: commit the ROM of an ELF (written to ~/.zisk/cache)
+    RomSetup {
+        /// The program's ELF
+        #[arg(short = 'e', long = "elf")]
+        elf: PathBuf,
+        /// Proving key directory
+        #[arg(short = 'k', long = "proving-key")]
+        proving_key: Option<PathBuf>,
+    },
+    /// Empty the program setup cache (~/.zisk/cache)
+    Clean,
+    /// Build the witness of a run and check every constraint, without proving
+    VerifyConstraints(ProveArgs),
+    /// Prove a run of a program (after `cargo-zisk rom-setup`)
+    Prove {
+        #[command(flatten)]
+        run: ProveArgs,
+        /// Output directory (proofs/vadcop_final_proof.{bin,json} and publics.json)
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Aggregation: the proof is one file with every instance proof and the global check
+        #[arg(short = 'a', long = "aggregation")]
+        aggregation: bool,
+        /// Verify the proof right after generating it
+        #[arg(short = 'y', long = "verify-proofs")]
+        verify_proofs: bool,
+    },
+    /// Verify a proof against its publics.json
+    Verify {
+        /// The proof (.json, or the binary .bin)
+        #[arg(short = 'p', long = "proof")]
+        proof: PathBuf,
+        /// The public inputs (publics.json written by `prove`)
+        #[arg(short = 'u', long = "public-inputs")]
+        public_inputs: PathBuf,
+        /// Proving key directory (holds the verifying key)
+        #[arg(short = 'k', long = "proving-key")]
+        proving_key: Option<PathBuf>,
+        /// Legacy stark info file (ignored)
+        #[arg(short = 's', long = "starkinfo")]
+        starkinfo: Option<PathBuf>,
+        /// Legacy verifier binary (ignored)
+        #[arg(short = 'e', long = "verifier")]
+        verifier: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct ProveArgs {
+    /// The program's ELF
+    #[arg(short = 'e', long = "elf")]
+    elf: PathBuf,
+    /// Input file for the program
+    #[arg(short = 'i', long = "input")]
+    input: Option<PathBuf>,
+    /// Proving key directory
+    #[arg(short = 'k', long = "proving-key")]
+    proving_key: Option<PathBuf>,
+    /// Witness library (ignored: the witness is built in-process)
+    #[arg(short = 'w', long = "witness")]
+    witness: Option<PathBuf>,
+    /// Stop a run that has not ended after this many steps
+    #[arg(short = 'n', long = "max-steps")]
+    max_steps: Option<u64>,
+}
+
+impl ProveArgs {
+    fn inputs(&self) -> RunInputs<'_> {
+        RunInputs {
+            elf: &self.elf,
+            input: self.input.as_deref(),
+            key: self.proving_key.as_deref(),
+            witness_lib: self.witness.as_deref(),
+            max_steps: self.max_steps,
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -94,16 +182,19 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     emu::run_emulator(&opts)
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse_from(args());
-    match cli.command {
+fn opt(path: &Option<PathBuf>) -> Option<&Path> {
+    path.as_deref()
+}
+
+/// Runs a command: `Ok(false)` when it ran but its check failed (already reported).
+fn dispatch(command: Command) -> anyhow::Result<bool> {
+    match command {
         Command::Build(opts) => {
             for elf in build_program(&opts)? {
                 eprintln!("Built {}", elf.display());
             }
-            Ok(())
         }
-        Command::Run(args) => run(args),
+        Command::Run(args) => run(args)?,
         Command::Sdk(SdkCommand::InstallToolchain) => {
             let toolchain = toolchain::install().context("cannot install the zisk toolchain")?;
             eprintln!(
@@ -112,13 +203,60 @@ fn main() -> anyhow::Result<()> {
                 toolchain.sysroot.display(),
                 toolchain.target_spec.display()
             );
-            Ok(())
         }
         Command::Sdk(SdkCommand::New { name }) => {
             let dir = sdk::new_project(&current_dir()?, &name)
                 .with_context(|| format!("cannot create the project `{name}`"))?;
             eprintln!("Created the ZisK project {}", dir.display());
-            Ok(())
+        }
+        Command::CheckSetup {
+            proving_key,
+            aggregation,
+        } => prove::check_setup(opt(&proving_key), aggregation)?,
+        Command::RomSetup { elf, proving_key } => prove::rom_setup(&elf, opt(&proving_key))?,
+        Command::Clean => prove::clean()?,
+        Command::VerifyConstraints(args) => return prove::verify_constraints_cmd(&args.inputs()),
+        Command::Prove {
+            run,
+            output,
+            aggregation,
+            verify_proofs,
+        } => prove::prove_cmd(
+            &run.inputs(),
+            &ProveFlags {
+                output: &output,
+                aggregation,
+                verify: verify_proofs,
+            },
+        )?,
+        Command::Verify {
+            proof,
+            public_inputs,
+            proving_key,
+            starkinfo,
+            verifier,
+        } => {
+            let legacy = [("-s", opt(&starkinfo)), ("-e", opt(&verifier))];
+            match prove::verify_cmd(&proof, &public_inputs, opt(&proving_key), &legacy)? {
+                VerifyOutcome::Verified => {}
+                VerifyOutcome::Rejected(reason) => {
+                    eprintln!("error: proof rejected: {reason}");
+                    return Ok(false);
+                }
+            }
+        }
+    }
+    Ok(true)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse_from(args());
+    match dispatch(cli.command) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -1208,7 +1208,7 @@ pub const BINARY_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 103,
+        bus: 104,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1220,7 +1220,7 @@ pub const BINARY_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 103,
+        bus: 104,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1232,7 +1232,7 @@ pub const BINARY_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 103,
+        bus: 104,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,

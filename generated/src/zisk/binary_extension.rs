@@ -812,7 +812,7 @@ pub const BINARY_EXTENSION_CONSTRAINTS: &[crate::support::ConstraintInfo] = &[
 /// Bus calls, in the order `interactions` returns them.
 pub const BINARY_EXTENSION_INTERACTIONS: &[crate::support::InteractionInfo] = &[
     crate::support::InteractionInfo {
-        bus: 104,
+        bus: 103,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -992,7 +992,7 @@ pub const BINARY_EXTENSION_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 103,
+        bus: 104,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
