@@ -82,3 +82,46 @@ fn fibonacci_proves_and_verifies() {
     assert!(zkvm().verify(&pk.vk, &key, &proof, &other).is_err());
     let _ = (Val::ZERO, w.statement.traces[0].height());
 }
+
+fn sha_input(n: u64) -> Vec<u8> {
+    n.to_le_bytes().to_vec()
+}
+
+#[test]
+fn sha_hasher_and_keccak_witnesses_satisfy_every_constraint() {
+    for (name, out0) in [("sha_hasher", None), ("keccak", None::<u32>)] {
+        let (program, w) = witness(&example(name), &sha_input(3), &small());
+        let _ = out0;
+        check(&program, &w).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[path = "../../vm/tests/common/mod.rs"]
+#[allow(dead_code)]
+mod asm;
+
+#[test]
+fn conformance_programs_satisfy_every_constraint() {
+    let names = [
+        "alu",
+        "alu_w",
+        "amo",
+        "compressed",
+        "csr",
+        "jump",
+        "loadstore",
+        "misc",
+        "muldiv",
+    ];
+    for name in names {
+        let dir = asm::scratch_dir(&format!("zkvm-{name}"));
+        let src = asm::asm_dir().join(format!("{name}.S"));
+        let elf = asm::assemble(&src, &dir.join(format!("{name}.elf")), &[]);
+        let program = Program::from_elf(&elf).expect("transpile");
+        let w = zkvm()
+            .witness(&program, b"zisk conformance input!", &small())
+            .unwrap_or_else(|e| panic!("{name}: witness: {e}"));
+        assert_eq!(w.outputs[0], 0x600d, "{name}: the program's own checks");
+        check(&program, &w).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}

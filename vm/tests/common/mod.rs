@@ -34,7 +34,11 @@ pub fn qemu() -> String {
 
 /// The directory holding the conformance programs, the header and the linker script.
 pub fn asm_dir() -> PathBuf {
+    // Also compiled into other crates' tests (the prover proves these programs): locate the
+    // directory from this file, not from the crate being tested.
     Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("vm")
         .join("tests")
         .join("asm")
 }
