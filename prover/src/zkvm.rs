@@ -16,6 +16,7 @@ use p3_matrix::dense::RowMajorMatrix;
 use p3_maybe_rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use zisk_generated::zisk::main::MAIN_N;
+use zisk_generated::zisk::mem_align::MEM_ALIGN_N;
 use zisk_generated::zisk::{main::MainAir, rom::RomAir, AnyAir};
 use zisk_vm::consts::{reg_addr, OUTPUT_SLOTS};
 use zisk_vm::inst::{SRC_IND, SRC_MEM, SRC_REG, STORE_IND, STORE_MEM, STORE_REG};
@@ -96,7 +97,7 @@ pub struct ZkvmOptions {
     pub max_steps: u64,
     /// log2 of the rows of a full Main segment (≤ log2 of Main's N).
     pub log_main_rows: usize,
-    /// log2 of the rows of a full memory instance.
+    /// log2 of the rows of a full memory instance (Mem, MemAlign; capped at each one's N).
     pub log_mem_rows: usize,
 }
 
@@ -368,9 +369,9 @@ impl Zkvm {
         let (regions, aligned) = memory_accesses(rom, &steps, input)?;
         let mem_rows = 1usize << opts.log_mem_rows;
         for (region, accesses) in regions {
-            mem::fill(&mut w, region, accesses, mem_rows)?;
+            mem::fill(&mut w, region, accesses, mem_rows.min(mem::MEM_N))?;
         }
-        mem_align::fill_crossing(&mut w, &aligned, mem_rows)?;
+        mem_align::fill_crossing(&mut w, &aligned, mem_rows.min(MEM_ALIGN_N))?;
 
         let statement = w.finish();
         timings.fill = t.elapsed();
