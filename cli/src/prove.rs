@@ -341,9 +341,12 @@ pub fn verify_constraints_cmd(args: &RunInputs<'_>) -> anyhow::Result<bool> {
     );
     eprintln!("--> Checking constraints");
     let t = Instant::now();
-    match verify_constraints(zkvm.airs(), &s.instances, &s.public_values, |i| {
-        s.traces[i].clone()
-    }) {
+    match verify_constraints(
+        &zkvm.program_airs(&program),
+        &s.instances,
+        &s.public_values,
+        |i| s.traces[i].clone(),
+    ) {
         Ok(()) => {
             println!("✓ All global constraints were successfully verified");
             println!("✓ All constraints were verified ({:.2?})", t.elapsed());
