@@ -55,6 +55,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         cells,
         cells as f64 / w.steps as f64
     );
+    let mut per_air: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for (spec, trace) in w.statement.instances.iter().zip(&w.statement.traces) {
+        let name = zisk_prover::ZiskAir::name(&zkvm.airs()[spec.air_id]);
+        let e = per_air.entry(name).or_default();
+        e.0 += 1;
+        e.1 += trace.height() * trace.width();
+    }
+    for (name, (n, cells)) in &per_air {
+        println!("  {name:<28} {n:>3} instance(s) {cells:>10} cells");
+    }
     println!("emulate          {:>9.2?}", w.timings.emulate);
     println!("replay           {:>9.2?}", w.timings.replay);
     println!("witness fill     {:>9.2?}", w.timings.fill);

@@ -215,7 +215,8 @@ fn driver_trace(ops: &[Operation], log_height: usize) -> RowMajorMatrix<Val> {
 
 fn statement(ops: &[Operation]) -> Statement {
     let mut w = machine().witness(vec![Val::ZERO; 64]).unwrap();
-    binary_extension::fill(&mut w, ops).unwrap();
+    // Instances of at most 2^10 rows, so the split into several is exercised.
+    binary_extension::fill_chunked(&mut w, ops, 1 << 10).unwrap();
     let mut inner = w.finish();
     let log_height = DRIVER_LOG_HEIGHTS
         .into_iter()

@@ -10,12 +10,14 @@ use std::collections::BTreeMap;
 
 use p3_field::{Field, PrimeCharacteristicRing};
 use p3_matrix::dense::RowMajorMatrix;
-use zisk_generated::zisk::binary::{BinaryAir, BinaryRow, BINARY_N};
+use zisk_generated::support;
+use zisk_generated::zisk::binary::{BinaryAir, BinaryRow, BINARY_N, NUM_BINARY_COLS};
 use zisk_generated::zisk::binary_table::{BinaryTableAir, BinaryTableRow, BINARY_TABLE_N};
 use zisk_generated::zisk::AnyAir;
 use zisk_vm::ops::{exec, op};
 
 use crate::config::Val;
+use crate::keys::MIN_LOG_HEIGHT;
 use crate::pil::{PilError, PilProgram, PilWitness};
 
 /// Why operations cannot be filled.
@@ -285,13 +287,19 @@ pub fn binary_trace(
         rows.len() <= BINARY_N,
         "at most {BINARY_N} rows per instance"
     );
-    let mut filled = vec![BinaryRow::<Val>::default(); BINARY_N];
+    // Binary has no fixed columns: an instance is as tall as its rows need.
+    let height = rows.len().next_power_of_two().max(1 << MIN_LOG_HEIGHT);
+    let mut filled = vec![BinaryRow::<Val>::default(); height];
     for (i, slot) in filled.iter_mut().enumerate() {
         let (operation, multiplicity) = rows.get(i).copied().unwrap_or((PADDING, 0));
         fill_row(&operation, multiplicity, slot)?;
         table.add(&operation);
     }
-    Ok(BinaryAir.generate_trace(|i, row: &mut BinaryRow<Val>| *row = filled[i]))
+    Ok(support::generate_trace(
+        height,
+        NUM_BINARY_COLS,
+        |i, row: &mut BinaryRow<Val>| *row = filled[i],
+    ))
 }
 
 /// Adds the `Binary` instances (one per `BINARY_N` distinct operations) and the `BinaryTable`

@@ -4,13 +4,15 @@
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
 use zisk_generated::zisk::binary_extension::{
-    BinaryExtensionAir, BinaryExtensionRow, BINARY_EXTENSION_N,
+    BinaryExtensionAir, BinaryExtensionRow, BINARY_EXTENSION_N, NUM_BINARY_EXTENSION_COLS,
 };
 use zisk_generated::zisk::AnyAir;
 use zisk_vm::ops::{self, op};
 
 use crate::config::Val;
+use crate::keys::MIN_LOG_HEIGHT;
 use crate::pil::{PilError, PilWitness};
+use zisk_generated::support;
 
 /// The opcodes `BinaryExtension` proves.
 pub const OPCODES: [u8; 9] = [
@@ -188,9 +190,18 @@ pub fn binary_extension_trace(operations: &[Operation]) -> RowMajorMatrix<Val> {
         operations.len() <= BINARY_EXTENSION_N,
         "too many BinaryExtension operations"
     );
-    BinaryExtensionAir.generate_trace_padded(operations, fill_row, |_, row| {
-        *row = padding_row();
-    })
+    // No fixed columns: an instance is as tall as its operations need.
+    let height = operations
+        .len()
+        .next_power_of_two()
+        .max(1 << MIN_LOG_HEIGHT);
+    support::generate_trace_padded(
+        height,
+        NUM_BINARY_EXTENSION_COLS,
+        operations,
+        fill_row,
+        |_, row: &mut BinaryExtensionRow<Val>| *row = padding_row(),
+    )
 }
 
 /// Adds one `BinaryExtension` instance per chunk of `N` operations to `witness`.
@@ -202,7 +213,20 @@ pub fn fill(
     witness: &mut PilWitness<'_, AnyAir>,
     operations: &[Operation],
 ) -> Result<(), PilError> {
-    for chunk in operations.chunks(BINARY_EXTENSION_N) {
+    fill_chunked(witness, operations, BINARY_EXTENSION_N)
+}
+
+/// [`fill`] with at most `max_rows` (≤ `N`) operations per instance.
+///
+/// # Panics
+///
+/// Panics on an opcode outside [`OPCODES`].
+pub fn fill_chunked(
+    witness: &mut PilWitness<'_, AnyAir>,
+    operations: &[Operation],
+    max_rows: usize,
+) -> Result<(), PilError> {
+    for chunk in operations.chunks(max_rows.clamp(1, BINARY_EXTENSION_N)) {
         witness.push(
             &AnyAir::BinaryExtension(BinaryExtensionAir),
             binary_extension_trace(chunk),
