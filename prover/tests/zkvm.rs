@@ -47,7 +47,7 @@ fn check(program: &Program, w: &ZkvmWitness) -> Result<(), String> {
     .map_err(|r| r.to_string())
 }
 
-/// A testing key with every height up to 2^14.
+/// A testing key with every height up to 2^16.
 fn base_key() -> ProvingKey {
     setup(
         StarkParams::testing(),
@@ -124,4 +124,177 @@ fn conformance_programs_satisfy_every_constraint() {
         assert_eq!(w.outputs[0], 0x600d, "{name}: the program's own checks");
         check(&program, &w).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
+}
+
+/// Runs `verify_constraints` with instance `inst`'s trace replaced.
+fn check_with(
+    program: &Program,
+    w: &ZkvmWitness,
+    inst: usize,
+    trace: &p3_matrix::dense::RowMajorMatrix<Val>,
+) -> bool {
+    let airs = zkvm().program_airs(program);
+    let s = &w.statement;
+    verify_constraints(&airs, &s.instances, &s.public_values, |i| {
+        if i == inst {
+            trace.clone()
+        } else {
+            s.traces[i].clone()
+        }
+    })
+    .is_ok()
+}
+
+/// The cells `docs/machines.md` lists as deliberately free (they do not enter the statement):
+/// Binary's byte columns on rows that are not and/or/xor, and on and/or/xor rows the carries
+/// and the zero-test inverse (`r` is unused there); the inverse is also free where `r = 0`.
+fn deliberately_free(air: &str, row: &[Val], col: usize) -> bool {
+    if air != "Binary" {
+        return false;
+    }
+    let logic = row[11] + row[12] + row[13] == Val::ONE;
+    let r_zero = row[27..31].iter().all(|&x| x == Val::ZERO);
+    match col {
+        31..=54 => !logic,
+        56 | 57 => logic,
+        66 => logic || r_zero,
+        _ => false,
+    }
+}
+
+/// Every column of every instance, changed by one at a few rows (the first, one in the middle,
+/// the last): each change must be rejected, except the deliberately free cells.
+#[test]
+fn single_cell_changes_are_rejected() {
+    let (program, w) = witness(&example("fibonacci"), &fib_input(10), &small());
+    let airs = zkvm().airs();
+    let mut survivors = Vec::new();
+    let mut checked = 0usize;
+    for (inst, (spec, trace)) in w
+        .statement
+        .instances
+        .iter()
+        .zip(&w.statement.traces)
+        .enumerate()
+    {
+        let h = trace.height();
+        for row in [0, h / 2, h - 1] {
+            for col in 0..trace.width() {
+                let name = zisk_prover::ZiskAir::name(&airs[spec.air_id]);
+                if deliberately_free(
+                    &name,
+                    &trace.values[row * trace.width()..][..trace.width()],
+                    col,
+                ) {
+                    continue;
+                }
+                let mut t = trace.clone();
+                let width = t.width();
+                t.values[row * width + col] += Val::ONE;
+                checked += 1;
+                if check_with(&program, &w, inst, &t) {
+                    survivors.push(format!("{name} (instance {inst}) row {row} col {col}"));
+                }
+            }
+        }
+    }
+    assert!(checked > 500);
+    assert!(
+        survivors.is_empty(),
+        "{} accepted changes:\n{}",
+        survivors.len(),
+        survivors.join("\n")
+    );
+}
+
+/// Forged witnesses, each one cell of an otherwise valid run (a wrong sum on Main's side of the
+/// operation bus, a wrong loaded value, a wrong next pc, a wrong Binary result claimed by Binary
+/// only, a wrong memory value): `verify_constraints` rejects them and so does verification of
+/// the proof the prover makes from them. Also: a proof does not verify for another program.
+#[test]
+fn forged_witnesses_fail_verification() {
+    use zisk_generated::zisk::main::MainRow;
+    let (program, w) = witness(&example("fibonacci"), &fib_input(10), &small());
+    let mut pk = base_key();
+    let key = zkvm().add_program(&mut pk, &program).expect("rom setup");
+    let airs = zkvm().airs();
+    let inst_of = |name: &str| {
+        w.statement
+            .instances
+            .iter()
+            .position(|i| zisk_prover::ZiskAir::name(&airs[i.air_id]) == name)
+            .expect("instance")
+    };
+    let main = inst_of("Main");
+    let main_width = std::mem::size_of::<MainRow<u8>>();
+    let main_rows: Vec<&MainRow<Val>> = w.statement.traces[main]
+        .values
+        .chunks(main_width)
+        .map(|r| std::borrow::Borrow::borrow(r))
+        .collect();
+    let first = |pred: &dyn Fn(&MainRow<Val>) -> bool| {
+        main_rows
+            .iter()
+            .position(|r| pred(r))
+            .expect("a matching Main row")
+    };
+    let col = |f: fn(&MainRow<Val>) -> &Val| {
+        let probe = MainRow::<Val>::default();
+        (f(&probe) as *const Val as usize - &probe as *const MainRow<Val> as usize)
+            / std::mem::size_of::<Val>()
+    };
+    let add = Val::from_u64(zisk_vm::ops::op::ADD as u64);
+    let cases: Vec<(&str, usize, usize, usize)> = vec![
+        (
+            "wrong sum",
+            main,
+            first(&|r| r.op == add && r.is_external_op == Val::ONE),
+            col(|r| &r.c_lo),
+        ),
+        (
+            "wrong loaded value",
+            main,
+            first(&|r| r.b_src_ind == Val::ONE),
+            col(|r| &r.b_lo),
+        ),
+        ("wrong next pc", main, 3, col(|r| &r.next_pc)),
+        ("wrong Binary result", inst_of("Binary"), 0, 23),
+        ("wrong memory value", inst_of("RamMem"), 5, 3),
+    ];
+    for (what, inst, row, column) in cases {
+        let mut traces = w.statement.traces.clone();
+        let width = traces[inst].width();
+        traces[inst].values[row * width + column] += Val::ONE;
+        let s = &w.statement;
+        assert!(
+            verify_constraints(
+                &zkvm().program_airs(&program),
+                &s.instances,
+                &s.public_values,
+                |i| { traces[i].clone() }
+            )
+            .is_err(),
+            "{what}: verify_constraints accepted it"
+        );
+        let proof = zisk_prover::prove_traces(&pk, airs, &s.instances, &s.public_values, &traces)
+            .expect("a well-shaped witness proves");
+        assert!(
+            zkvm().verify(&pk.vk, &key, &proof, &w.outputs).is_err(),
+            "{what}: the proof verified"
+        );
+    }
+
+    // The honest proof does not verify as another program's (the keccak example's ROM).
+    let proof = zkvm().prove(&pk, &w).expect("prove");
+    let other = Program::from_elf(&example("keccak")).expect("transpile");
+    let mut other_pk = base_key();
+    let other_key = zkvm()
+        .add_program(&mut other_pk, &other)
+        .expect("rom setup");
+    assert!(zkvm()
+        .verify(&pk.vk, &other_key, &proof, &w.outputs)
+        .is_err());
+    zkvm()
+        .verify(&pk.vk, &key, &proof, &w.outputs)
+        .expect("honest proof");
 }
