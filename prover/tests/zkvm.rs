@@ -230,7 +230,7 @@ fn forged_witnesses_fail_verification() {
     let main_rows: Vec<&MainRow<Val>> = w.statement.traces[main]
         .values
         .chunks(main_width)
-        .map(|r| std::borrow::Borrow::borrow(r))
+        .map(std::borrow::Borrow::borrow)
         .collect();
     let first = |pred: &dyn Fn(&MainRow<Val>) -> bool| {
         main_rows
