@@ -100,6 +100,41 @@ fn sha_hasher_and_keccak_witnesses_satisfy_every_constraint() {
 #[allow(dead_code)]
 mod asm;
 
+/// Every conformance program and the examples also prove and verify (one key, each program's
+/// ROM committed in turn).
+#[test]
+fn conformance_programs_and_examples_prove_and_verify() {
+    let mut pk = base_key();
+    let mut cases: Vec<(String, Vec<u8>, Vec<u8>)> = Vec::new();
+    let dir = asm::scratch_dir("zkvm-prove");
+    for name in [
+        "alu",
+        "alu_w",
+        "amo",
+        "compressed",
+        "csr",
+        "jump",
+        "loadstore",
+        "misc",
+        "muldiv",
+    ] {
+        let src = asm::asm_dir().join(format!("{name}.S"));
+        let elf = asm::assemble(&src, &dir.join(format!("{name}.elf")), &[]);
+        cases.push((name.into(), elf, b"zisk conformance input!".to_vec()));
+    }
+    for name in ["sha_hasher", "keccak"] {
+        cases.push((name.into(), example(name), sha_input(2)));
+    }
+    for (name, elf, input) in cases {
+        let (program, w) = witness(&elf, &input, &small());
+        let key = zkvm().add_program(&mut pk, &program).expect("rom setup");
+        let proof = zkvm().prove(&pk, &w).expect("prove");
+        zkvm()
+            .verify(&pk.vk, &key, &proof, &w.outputs)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
 #[test]
 fn conformance_programs_satisfy_every_constraint() {
     let names = [
