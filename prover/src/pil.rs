@@ -409,6 +409,12 @@ pub fn height_generic<A: PilProgram>(air: &A) -> bool {
         .all(|c| matches!(&c.values, support::FixedValues::Sequence(s) if s.fill.is_some()))
 }
 
+/// The height of an instance holding `rows` rows of a [`height_generic`] AIR: the smallest power
+/// of two ≥ `rows`, at least `2^MIN_LOG_HEIGHT` (the one rule every filler sizes traces by).
+pub fn instance_height(rows: usize) -> usize {
+    rows.next_power_of_two().max(1 << MIN_LOG_HEIGHT)
+}
+
 /// Errors assembling a PIL witness.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PilError {

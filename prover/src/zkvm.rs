@@ -139,7 +139,7 @@ impl Program {
 
     /// log2 of the Rom instance's height.
     pub fn rom_log_height(&self) -> usize {
-        main_sm::height_for(self.rows.len()).trailing_zeros() as usize
+        crate::pil::instance_height(self.rows.len()).trailing_zeros() as usize
     }
 }
 
@@ -310,7 +310,7 @@ impl Zkvm {
                 &steps[(k * seg_rows).min(steps.len())..((k + 1) * seg_rows).min(steps.len())];
             let is_last = k + 1 == segments;
             let height = if is_last {
-                main_sm::height_for(part.len())
+                crate::pil::instance_height(part.len())
             } else {
                 seg_rows
             };

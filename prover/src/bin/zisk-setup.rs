@@ -68,10 +68,9 @@ fn run(options: &Options) -> Result<(), String> {
 /// The zkVM's heights: every AIR's but the Rom's, whose fixed columns are per program
 /// (`cargo-zisk rom-setup`).
 fn zkvm_heights(
-    machine: &PilMachine<zisk_generated::zisk::AnyAir>,
+    _machine: &PilMachine<zisk_generated::zisk::AnyAir>,
     max_log_height: usize,
 ) -> Vec<Vec<usize>> {
-    let _ = machine;
     Zkvm::new().log_heights(max_log_height)
 }
 

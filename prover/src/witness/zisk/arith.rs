@@ -18,7 +18,6 @@ use zisk_generated::zisk::AnyAir;
 use zisk_vm::ops::{exec, op};
 
 use crate::config::Val;
-use crate::keys::MIN_LOG_HEIGHT;
 use crate::pil::{PilError, PilProgram, PilWitness};
 
 /// Why operations cannot be filled.
@@ -377,7 +376,7 @@ const PADDING: Operation = Operation {
 /// the smallest power of two ≥ the rows (at least `2^MIN_LOG_HEIGHT`), padded with
 /// `mulu(0, 0)` rows of multiplicity 0.
 pub fn arith_trace(rows: &[(Operation, u64)]) -> Result<RowMajorMatrix<Val>, ArithError> {
-    let height = rows.len().next_power_of_two().max(1 << MIN_LOG_HEIGHT);
+    let height = crate::pil::instance_height(rows.len());
     let mut values = vec![Val::ZERO; height * NUM_ARITH_COLS];
     for (i, slot) in values.chunks_exact_mut(NUM_ARITH_COLS).enumerate() {
         let (operation, multiplicity) = rows.get(i).copied().unwrap_or((PADDING, 0));

@@ -17,7 +17,6 @@ use zisk_generated::zisk::AnyAir;
 use zisk_vm::ops::{exec, op};
 
 use crate::config::Val;
-use crate::keys::MIN_LOG_HEIGHT;
 use crate::pil::{PilError, PilProgram, PilWitness};
 
 /// Why operations cannot be filled.
@@ -288,7 +287,7 @@ pub fn binary_trace(
         "at most {BINARY_N} rows per instance"
     );
     // Binary has no fixed columns: an instance is as tall as its rows need.
-    let height = rows.len().next_power_of_two().max(1 << MIN_LOG_HEIGHT);
+    let height = crate::pil::instance_height(rows.len());
     let mut filled = vec![BinaryRow::<Val>::default(); height];
     for (i, slot) in filled.iter_mut().enumerate() {
         let (operation, multiplicity) = rows.get(i).copied().unwrap_or((PADDING, 0));

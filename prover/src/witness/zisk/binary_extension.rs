@@ -10,7 +10,6 @@ use zisk_generated::zisk::AnyAir;
 use zisk_vm::ops::{self, op};
 
 use crate::config::Val;
-use crate::keys::MIN_LOG_HEIGHT;
 use crate::pil::{PilError, PilWitness};
 use zisk_generated::support;
 
@@ -191,10 +190,7 @@ pub fn binary_extension_trace(operations: &[Operation]) -> RowMajorMatrix<Val> {
         "too many BinaryExtension operations"
     );
     // No fixed columns: an instance is as tall as its operations need.
-    let height = operations
-        .len()
-        .next_power_of_two()
-        .max(1 << MIN_LOG_HEIGHT);
+    let height = crate::pil::instance_height(operations.len());
     support::generate_trace_padded(
         height,
         NUM_BINARY_EXTENSION_COLS,

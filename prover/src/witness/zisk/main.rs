@@ -10,12 +10,12 @@ use zisk_generated::zisk::main::{MainRow, MAIN_N, NUM_MAIN_COLS};
 use zisk_generated::zisk::rom::{RomRow, NUM_ROM_COLS, NUM_ROM_FIXED_COLS, ROM_N};
 use zisk_vm::consts::{REG_FIRST, ROM_EXIT};
 use zisk_vm::inst::{
-    ZiskInst, SRC_IMM, SRC_IND, SRC_MEM, SRC_REG, STORE_IND, STORE_MEM, STORE_REG,
+    ZiskInst, SRC_C, SRC_IMM, SRC_IND, SRC_MEM, SRC_REG, STORE_IND, STORE_MEM, STORE_REG,
 };
 use zisk_vm::rom::ZiskRom;
 
 use crate::config::Val;
-use crate::keys::MIN_LOG_HEIGHT;
+use crate::pil::instance_height;
 
 /// One executed step as Main needs it: the instruction (index into the ROM) and its operands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -113,7 +113,7 @@ pub fn check_rom(rom: &ZiskRom) -> Result<(), MainError> {
     }
     end_index(rom)?;
     for i in &rom.insts {
-        if !matches!(i.a_src, 0 | SRC_MEM | SRC_IMM | SRC_REG) {
+        if !matches!(i.a_src, SRC_C | SRC_MEM | SRC_IMM | SRC_REG) {
             return Err(MainError::Unsupported {
                 pc: i.paddr,
                 kind: i.a_src,
@@ -216,11 +216,6 @@ fn fill_row(inst: &ZiskInst, rom_row: &[u64; 11], step_no: u64, s: &Step, row: &
     }
 }
 
-/// The smallest power-of-two height ≥ `rows` (at least `2^MIN_LOG_HEIGHT`).
-pub fn height_for(rows: usize) -> usize {
-    rows.next_power_of_two().max(1 << MIN_LOG_HEIGHT)
-}
-
 /// The ROM rows of every instruction (`ZiskInst::rom_row`), computed once per program.
 pub fn rom_rows(rom: &ZiskRom) -> Vec<[u64; 11]> {
     rom.insts.par_iter().map(ZiskInst::rom_row).collect()
@@ -274,7 +269,7 @@ pub fn main_segment(
 
 /// The Rom's fixed columns for `rom`: one row per instruction in ROM order, zero rows after.
 pub fn rom_fixed(rows: &[[u64; 11]]) -> RowMajorMatrix<Val> {
-    let height = height_for(rows.len());
+    let height = instance_height(rows.len());
     let mut values = Val::zero_vec(height * NUM_ROM_FIXED_COLS);
     values
         .par_chunks_mut(NUM_ROM_FIXED_COLS)
@@ -289,8 +284,57 @@ pub fn rom_fixed(rows: &[[u64; 11]]) -> RowMajorMatrix<Val> {
 
 /// The Rom's main trace: how many times each instruction ran.
 pub fn rom_trace(counts: &[u64]) -> RowMajorMatrix<Val> {
-    let height = height_for(counts.len());
+    let height = instance_height(counts.len());
     support::generate_trace(height, NUM_ROM_COLS, |i, row: &mut RomRow<Val>| {
         row.multiplicity = Val::from_u64(counts.get(i).copied().unwrap_or(0));
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zisk_vm::inst::SRC_STEP;
+    use zisk_vm::ops::op;
+
+    fn inst(pc: u64, a_src: u8) -> ZiskInst {
+        ZiskInst {
+            paddr: pc,
+            op: op::COPYB,
+            a_src,
+            b_src: SRC_IMM,
+            ..ZiskInst::default()
+        }
+    }
+
+    #[test]
+    fn roms_main_cannot_prove_are_refused() {
+        let no_end = ZiskRom::new(vec![inst(0x1000, SRC_IMM)], 0x1000, Vec::new());
+        assert_eq!(check_rom(&no_end), Err(MainError::NoEnd));
+        let step_source = ZiskRom::new(
+            vec![inst(0x1000, SRC_STEP), inst(ROM_EXIT, SRC_IMM)],
+            0x1000,
+            Vec::new(),
+        );
+        assert_eq!(
+            check_rom(&step_source),
+            Err(MainError::Unsupported {
+                pc: 0x1000,
+                kind: SRC_STEP
+            })
+        );
+        let fine = ZiskRom::new(
+            vec![inst(0x1000, SRC_C), inst(ROM_EXIT, SRC_IMM)],
+            0x1000,
+            Vec::new(),
+        );
+        assert_eq!(check_rom(&fine), Ok(()));
+        assert_eq!(padding_step(&fine).map(|s| s.inst), Ok(1));
+    }
+
+    #[test]
+    fn instance_heights_are_powers_of_two_from_eight() {
+        assert_eq!(instance_height(0), 8);
+        assert_eq!(instance_height(9), 16);
+        assert_eq!(instance_height(1 << 17), 1 << 17);
+    }
 }

@@ -408,7 +408,7 @@ pub fn fill(
         let (before, rows) = (&accesses[..start], &accesses[start..end]);
         let is_last = segment + 1 == segments;
         let height = if is_last {
-            rows.len().next_power_of_two().max(1 << MIN_LOG_HEIGHT)
+            crate::pil::instance_height(rows.len())
         } else {
             max_rows
         };

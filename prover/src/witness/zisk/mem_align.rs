@@ -320,7 +320,7 @@ fn fill_items<T>(
         })
         .collect::<Result<Vec<_>, _>>()?;
     for (chunk, shapes) in items.chunks(max_rows).zip(shapes.chunks(max_rows)) {
-        let height = chunk.len().next_power_of_two().max(MIN_ROWS);
+        let height = crate::pil::instance_height(chunk.len());
         witness.push(
             &AnyAir::MemAlign(MemAlignAir),
             instance_trace(chunk, shapes, height, &get),
