@@ -16,6 +16,7 @@ fn cargo_zisk(home: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cargo-zisk"))
         .args(args)
         .env("HOME", home)
+        .env_remove("RUST_LOG")
         .current_dir(home)
         .output()
         .unwrap()
@@ -157,6 +158,26 @@ fn fibonacci_setup_prove_verify() {
     assert!(text.contains("✓ Vadcop Final proof was verified"), "{text}");
     assert!(text.contains("Proofs generated successfully"), "{text}");
     assert!(text.contains("not implemented yet"), "{text}");
+    assert!(!text.contains("proved instance"), "{text}");
+
+    // RUST_LOG shows the prover's per-instance progress and the sub-phase timings.
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-zisk"))
+        .args(["prove", "-e", &elf, "-i", "input.bin", "-o", "proof_log"])
+        .env("HOME", &home)
+        .env("RUST_LOG", "zisk_prover=debug")
+        .current_dir(&home)
+        .output()
+        .unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains("committed main trace"), "{log}");
+    assert!(log.contains("proved instance"), "{log}");
+    assert!(log.contains("FRI opening done"), "{log}");
+    assert!(!log.contains('\u{1b}'), "no colour codes off a terminal: {log}");
 
     let publics = home.join("proof/publics.json");
     let json: serde_json::Value =

@@ -10,6 +10,7 @@
 //! [`TraceRetention::Regenerate`] is used.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Instant;
 
 use p3_batch_stark::prover::quotient_values;
 use p3_commit::{OpeningRequest, PolynomialSpace};
@@ -150,8 +151,18 @@ pub fn prove<A: ZiskAir>(
                 RowMajorMatrix::new(Vec::new(), trace.width())
             }
         });
+        let started = Instant::now();
         let (commitment, data) =
             pcs_ops::commit(pcs, vec![(domain, trace)]).map_err(pcs_err("main commitment"))?;
+        tracing::info!(
+            stage = "commit",
+            done = index + 1,
+            total = instances.len(),
+            air = %air_name(airs, spec),
+            log_height = spec.log_height,
+            elapsed = ?started.elapsed(),
+            "committed main trace"
+        );
         mains.push(CommittedMain {
             commitment,
             kept: kept_trace.map(|t| (t, data)),
@@ -208,6 +219,7 @@ pub fn prove<A: ZiskAir>(
             reason: "missing shape".into(),
         })?;
         let instance_challenges = challenges.get(index).cloned().unwrap_or_default();
+        let started = Instant::now();
         let proof = prove_instance(
             pk,
             air,
@@ -222,12 +234,27 @@ pub fn prove<A: ZiskAir>(
             },
             &global,
         )?;
+        tracing::info!(
+            stage = "prove",
+            done = index + 1,
+            total = instances.len(),
+            air = %air.name(),
+            log_height = spec.log_height,
+            elapsed = ?started.elapsed(),
+            "proved instance"
+        );
         proofs.push(proof);
     }
     Ok(Proof {
         public_values: public_values.to_vec(),
         instances: proofs,
     })
+}
+
+/// The name of an instance's AIR, for progress events.
+fn air_name<A: ZiskAir>(airs: &[A], spec: &InstanceSpec) -> String {
+    airs.get(spec.air_id)
+        .map_or_else(|| format!("air {}", spec.air_id), |a| a.name())
 }
 
 /// Convenience wrapper: proves with traces already in memory.
@@ -297,6 +324,7 @@ fn prove_instance<A: ZiskAir>(
     let trace_domain = pcs_ops::domain(pcs, height);
     let fixed = pk.fixed.get(&(spec.air_id, spec.log_height));
     let fixed_trace = fixed.map(|f| f.trace.clone());
+    let started = Instant::now();
 
     let (aux_commit, aux_data, bus_sum) = if shape.lookups.is_empty() {
         (None, None, None)
@@ -318,6 +346,8 @@ fn prove_instance<A: ZiskAir>(
         (Some(commitment), Some(data), terminal.map(|t| t.0))
     };
     drop(fixed_trace);
+    tracing::debug!(instance = index, elapsed = ?started.elapsed(), "bus trace committed");
+    let started = Instant::now();
 
     let (mut challenger, folding) = instance_phase(global, index, aux_commit.as_ref(), bus_sum);
 
@@ -359,6 +389,9 @@ fn prove_instance<A: ZiskAir>(
     let (quotient_commitment, quotient_data) =
         pcs_ops::commit_ldes(pcs, ldes).map_err(pcs_err("quotient commitment"))?;
 
+    tracing::debug!(instance = index, elapsed = ?started.elapsed(), "quotient committed");
+    let started = Instant::now();
+
     let zeta = quotient_phase(&mut challenger, &quotient_commitment);
     let zeta_next = trace_domain.next_point(zeta).ok_or(ProveError::Pcs {
         phase: "opening",
@@ -387,6 +420,7 @@ fn prove_instance<A: ZiskAir>(
     }
     let (opened, opening_proof) =
         pcs_ops::open(pcs, rounds, &mut challenger).map_err(pcs_err("opening"))?;
+    tracing::debug!(instance = index, elapsed = ?started.elapsed(), "FRI opening done");
 
     let missing = || ProveError::Pcs {
         phase: "opening",

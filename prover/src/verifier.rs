@@ -18,6 +18,7 @@ use p3_field::{BasedVectorSpace, ExtensionField, Field, PrimeCharacteristicRing}
 use p3_lookup::{check_multiplicity_height_bound, LogUpGadget, LookupProtocol, Lookups};
 use p3_matrix::dense::RowMajorMatrixView;
 use p3_matrix::stack::VerticalPair;
+use p3_maybe_rayon::prelude::*;
 use p3_uni_stark::{recompose_quotient_from_chunks, StarkGenericConfig, VerifierConstraintFolder};
 
 use crate::air::{
@@ -120,30 +121,36 @@ pub fn verify<A: ZiskAir>(
     let mut total = layout
         .direct_sum(&direct_terms)
         .ok_or(VerifyError::BusImbalance)?;
-    for (index, ((instance, shape), instance_challenges)) in proof
+    // Instance proofs are independent once the global challenges are fixed: check them in
+    // parallel and report the first failure in instance order.
+    let results: Vec<Result<Option<Challenge>, VerifyError>> = proof
         .instances
-        .iter()
-        .zip(&shapes)
-        .zip(challenges)
+        .par_iter()
+        .zip(shapes.par_iter())
+        .zip(challenges.par_iter())
         .enumerate()
-    {
-        let air = airs
-            .get(instance.air_id)
-            .ok_or_else(|| VerifyError::InvalidShape {
-                instance: index,
-                reason: "unknown air".into(),
-            })?;
-        verify_instance(
-            pcs,
-            vk,
-            air,
-            shape,
-            index,
-            instance,
-            instance_challenges,
-            &global,
-        )?;
-        if let Some(sum) = instance.bus_sum {
+        .map(|(index, ((instance, shape), instance_challenges))| {
+            let air = airs
+                .get(instance.air_id)
+                .ok_or_else(|| VerifyError::InvalidShape {
+                    instance: index,
+                    reason: "unknown air".into(),
+                })?;
+            verify_instance(
+                pcs,
+                vk,
+                air,
+                shape,
+                index,
+                instance,
+                instance_challenges,
+                &global,
+            )?;
+            Ok(instance.bus_sum)
+        })
+        .collect();
+    for result in results {
+        if let Some(sum) = result? {
             total += sum;
         }
     }

@@ -277,6 +277,7 @@ impl Zkvm {
             Box::new(std::io::sink()),
         )?;
         timings.emulate = t.elapsed();
+        tracing::debug!(steps = run.steps, elapsed = ?timings.emulate, "emulated");
 
         let t = Instant::now();
         let per_chunk: Vec<Result<Vec<Step>, ZkvmError>> = run
@@ -289,6 +290,7 @@ impl Zkvm {
             steps.extend(chunk?);
         }
         timings.replay = t.elapsed();
+        tracing::debug!(chunks = run.chunks.len(), elapsed = ?timings.replay, "replayed chunks");
 
         let t = Instant::now();
         let mut outputs = [0u32; NUM_OUTPUTS];
@@ -375,6 +377,11 @@ impl Zkvm {
 
         let statement = w.finish();
         timings.fill = t.elapsed();
+        tracing::debug!(
+            instances = statement.instances.len(),
+            elapsed = ?timings.fill,
+            "filled witness"
+        );
         Ok(ZkvmWitness {
             statement,
             steps: run.steps,

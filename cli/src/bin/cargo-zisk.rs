@@ -251,6 +251,7 @@ fn dispatch(command: Command) -> anyhow::Result<bool> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse_from(args());
+    zisk_cli::progress::init();
     match dispatch(cli.command) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
