@@ -9,205 +9,48 @@
 use std::borrow::BorrowMut;
 use std::sync::OnceLock;
 
-use p3_air::{Air, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
-use p3_lookup::{Count, InteractionBuilder};
-use p3_matrix::dense::RowMajorMatrix;
 use p3_matrix::Matrix;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use zisk_generated::support::{BusKind, PilAir, PilProgramInfo};
 use zisk_generated::zisk::arith::{ArithAir, ArithRow};
 use zisk_generated::zisk::AnyAir;
-use zisk_prover::pil::{PilMachine, PilMachineAir, PilStatement};
+use zisk_prover::pil::{PilMachine, PilStatement};
 use zisk_prover::witness::zisk::arith::{self, distinct, ArithError, Operation, ARITH_OPS};
-use zisk_prover::{
-    prove_traces, setup, verify, verify_constraints, ConstraintReport, DirectTerm, InstanceSpec,
-    ProvingKey, StarkParams, Val, VerifyError, ZiskAir,
-};
+use zisk_prover::{ConstraintReport, Val, VerifyError};
 use zisk_vm::ops::op;
+
+#[path = "common/driver.rs"]
+mod driver;
+
+use driver::{heights_for, names_constraint, Driver, Harness, Rows};
 
 /// The operation bus as the prover names it.
 const OPERATION_BUS: &str = "bus:5000";
-/// Driver columns: the 11-field tuple, then `sel`.
-const DRIVER_WIDTH: usize = 12;
-/// Driver heights setup prepares.
-const DRIVER_LOG_HEIGHTS: [usize; 2] = [5, 11];
 /// Arith heights setup prepares.
 const ARITH_LOG_HEIGHTS: std::ops::RangeInclusive<usize> = 3..=11;
 
-/// The generated AIRs plus the driver, which stands for Main on the other side of the bus.
-#[derive(Clone, Debug)]
-enum TestAir {
-    Pil(PilMachineAir<AnyAir>),
-    Driver,
+/// The driver stands for Main on the other side of the bus: it assumes the 11-field tuples.
+/// It keeps no proof-level terms: Arith has none, and the other machines' need instances this
+/// test does not have.
+const DRIVER: Driver = Driver {
+    bus: OPERATION_BUS,
+    fields: 11,
+    rows: Rows::Assume,
+    log_heights: &[5, 11],
+    keeps_global_term: |_| false,
+};
+
+/// The program's AIRs and the driver; the key covers Arith, the range tables it uses and the
+/// driver only.
+fn harness() -> &'static Harness {
+    static HARNESS: OnceLock<Harness> = OnceLock::new();
+    HARNESS.get_or_init(|| Harness::new(DRIVER, key_heights))
 }
 
-impl BaseAir<Val> for TestAir {
-    fn width(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.width(),
-            Self::Driver => DRIVER_WIDTH,
-        }
-    }
-
-    fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
-        match self {
-            Self::Pil(a) => a.preprocessed_trace(),
-            Self::Driver => None,
-        }
-    }
-
-    fn preprocessed_width(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.preprocessed_width(),
-            Self::Driver => 0,
-        }
-    }
-
-    fn main_next_row_columns(&self) -> Vec<usize> {
-        match self {
-            Self::Pil(a) => a.main_next_row_columns(),
-            Self::Driver => Vec::new(),
-        }
-    }
-
-    fn preprocessed_next_row_columns(&self) -> Vec<usize> {
-        match self {
-            Self::Pil(a) => a.preprocessed_next_row_columns(),
-            Self::Driver => Vec::new(),
-        }
-    }
-
-    fn num_public_values(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.num_public_values(),
-            Self::Driver => 0,
-        }
-    }
-
-    fn max_constraint_degree(&self) -> Option<usize> {
-        match self {
-            Self::Pil(a) => a.max_constraint_degree(),
-            Self::Driver => Some(2),
-        }
-    }
-
-    fn num_constraints(&self) -> Option<usize> {
-        match self {
-            Self::Pil(a) => a.num_constraints(),
-            Self::Driver => Some(1),
-        }
-    }
-}
-
-impl<AB: InteractionBuilder<F = Val>> Air<AB> for TestAir {
-    fn eval(&self, builder: &mut AB) {
-        match self {
-            Self::Pil(a) => a.eval(builder),
-            Self::Driver => {
-                let main = builder.main();
-                let row: Vec<AB::Expr> = main.current_slice().iter().map(|&v| v.into()).collect();
-                let sel = row[DRIVER_WIDTH - 1].clone();
-                builder.assert_bool(sel.clone());
-                builder.push_interaction(
-                    OPERATION_BUS,
-                    row[..DRIVER_WIDTH - 1].to_vec(),
-                    Count::bounded(-sel, 1),
-                );
-            }
-        }
-    }
-}
-
-impl ZiskAir for TestAir {
-    fn name(&self) -> String {
-        match self {
-            Self::Pil(a) => a.name(),
-            Self::Driver => "Driver".into(),
-        }
-    }
-
-    fn constraint_label(&self, index: usize) -> Option<String> {
-        match self {
-            Self::Pil(a) => a.constraint_label(index),
-            Self::Driver => None,
-        }
-    }
-
-    fn fixed_trace(&self, log_height: usize) -> Option<RowMajorMatrix<Val>> {
-        match self {
-            Self::Pil(a) => a.fixed_trace(log_height),
-            Self::Driver => None,
-        }
-    }
-
-    fn shared_public_values(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.shared_public_values(),
-            Self::Driver => 0,
-        }
-    }
-
-    fn direct_terms(&self, public_values: &[Val]) -> Vec<DirectTerm> {
-        match self {
-            Self::Pil(a) => a.direct_terms(public_values),
-            Self::Driver => Vec::new(),
-        }
-    }
-
-    /// None: Arith has no proof-level terms, and the other machines' need instances this test
-    /// does not have.
-    fn global_terms(_airs: &[Self], _public_values: &[Val]) -> Result<Vec<DirectTerm>, String> {
-        Ok(Vec::new())
-    }
-}
-
-fn machine() -> &'static PilMachine<AnyAir> {
-    static MACHINE: OnceLock<PilMachine<AnyAir>> = OnceLock::new();
-    MACHINE.get_or_init(PilMachine::new)
-}
-
-/// The program's AIRs (same ids as the machine's), then the driver.
-fn airs() -> &'static [TestAir] {
-    static AIRS: OnceLock<Vec<TestAir>> = OnceLock::new();
-    AIRS.get_or_init(|| {
-        let mut airs: Vec<TestAir> = machine().airs().iter().cloned().map(TestAir::Pil).collect();
-        airs.push(TestAir::Driver);
-        airs
-    })
-}
-
-fn driver_id() -> usize {
-    airs().len() - 1
-}
-
-/// A key for Arith, the range tables it uses and the driver only.
-fn key() -> &'static ProvingKey {
-    static KEY: OnceLock<ProvingKey> = OnceLock::new();
-    KEY.get_or_init(|| {
-        let m = machine();
-        let arith = AnyAir::Arith(ArithAir);
-        let ranges: Vec<usize> = arith
-            .interaction_infos()
-            .iter()
-            .filter(|i| i.kind == BusKind::RangeCheck)
-            .filter_map(|i| m.range_air_id(i.bus))
-            .collect();
-        let all = m.log_heights(16);
-        let mut heights: Vec<Vec<usize>> = m
-            .airs()
-            .iter()
-            .enumerate()
-            .map(|(id, a)| match a.generated() {
-                Some(g) if *g == arith => ARITH_LOG_HEIGHTS.collect(),
-                None if ranges.contains(&id) => all[id].clone(),
-                _ => Vec::new(),
-            })
-            .collect();
-        heights.push(DRIVER_LOG_HEIGHTS.to_vec());
-        setup(StarkParams::testing(), airs(), &heights).expect("setup")
-    })
+fn key_heights(machine: &PilMachine<AnyAir>) -> Vec<Vec<usize>> {
+    let arith_heights: Vec<usize> = ARITH_LOG_HEIGHTS.collect();
+    heights_for(machine, &[AnyAir::Arith(ArithAir)], &arith_heights)
 }
 
 /// An Arith statement for `ops` plus the driver instance assuming every tuple.
@@ -219,33 +62,11 @@ struct Statement {
     ops: Vec<Operation>,
 }
 
-fn driver_trace(ops: &[Operation], log_height: usize) -> RowMajorMatrix<Val> {
-    let mut values = vec![Val::ZERO; DRIVER_WIDTH << log_height];
-    for (row, operation) in values.chunks_mut(DRIVER_WIDTH).zip(ops) {
-        for (cell, v) in row.iter_mut().zip(operation.bus_tuple().unwrap()) {
-            *cell = Val::from_u64(v);
-        }
-        row[DRIVER_WIDTH - 1] = Val::ONE;
-    }
-    RowMajorMatrix::new(values, DRIVER_WIDTH)
-}
-
 fn statement(ops: &[Operation]) -> Statement {
-    let mut w = machine()
-        .witness(vec![Val::ZERO; AnyAir::num_publics()])
-        .unwrap();
+    let mut w = harness().witness();
     arith::fill(&mut w, ops).unwrap();
     let mut inner = w.finish();
-    let log_height = DRIVER_LOG_HEIGHTS
-        .into_iter()
-        .find(|&h| ops.len() <= 1 << h)
-        .expect("too many operations for the driver");
-    inner.instances.push(InstanceSpec {
-        air_id: driver_id(),
-        log_height,
-        public_values: Vec::new(),
-    });
-    inner.traces.push(driver_trace(ops, log_height));
+    harness().push_driver(&mut inner, ops.iter().map(|o| (o.bus_tuple().unwrap(), -1)));
     Statement {
         inner,
         rows: distinct(ops).into_iter().map(|(o, _)| o).collect(),
@@ -255,25 +76,15 @@ fn statement(ops: &[Operation]) -> Statement {
 
 impl Statement {
     fn check(&self) -> Result<(), ConstraintReport> {
-        let s = &self.inner;
-        verify_constraints(airs(), &s.instances, &s.public_values, |i| {
-            s.traces[i].clone()
-        })
+        harness().check(&self.inner)
     }
 
     fn prove_and_verify(&self) -> Result<(), VerifyError> {
-        let s = &self.inner;
-        let proof = prove_traces(key(), airs(), &s.instances, &s.public_values, &s.traces)
-            .expect("a well-shaped witness always proves");
-        verify(&key().vk, airs(), &proof, &s.public_values)
+        harness().prove_and_verify(&self.inner)
     }
 
     fn instance(&self, name: &str) -> usize {
-        self.inner
-            .instances
-            .iter()
-            .position(|i| airs()[i.air_id].name() == name)
-            .unwrap_or_else(|| panic!("no {name} instance"))
+        harness().instance(&self.inner, name)
     }
 
     /// The Arith row of `operation`.
@@ -319,9 +130,7 @@ impl Statement {
     fn refill_ranges(&mut self) {
         let arith = self.instance("Arith");
         let driver = self.instance("Driver");
-        let mut w = machine()
-            .witness(vec![Val::ZERO; AnyAir::num_publics()])
-            .unwrap();
+        let mut w = harness().witness();
         w.push(
             &AnyAir::Arith(ArithAir),
             self.inner.traces[arith].clone(),
@@ -346,10 +155,7 @@ fn assert_rejected_by(s: &mut Statement, text: &str) {
     let report = s.check().unwrap_err();
     assert!(report.bus_failures.is_empty(), "{report}");
     assert!(
-        report.constraint_failures.iter().any(|f| f.air == "Arith"
-            && f.label
-                .as_deref()
-                .is_some_and(|l| l.starts_with("zisk/arith.pil:") && l.contains(text))),
+        names_constraint(&report, "Arith", "zisk/arith.pil", text),
         "{report}"
     );
     assert!(matches!(
@@ -464,9 +270,7 @@ fn known_results() {
         operation(op::ADD, 1, 2).bus_tuple(),
         Err(ArithError::NotArith(0x0a))
     ));
-    let mut w = machine()
-        .witness(vec![Val::ZERO; AnyAir::num_publics()])
-        .unwrap();
+    let mut w = harness().witness();
     assert!(matches!(
         arith::fill(&mut w, &[operation(op::SLL, 1, 2)]),
         Err(ArithError::NotArith(0x21))

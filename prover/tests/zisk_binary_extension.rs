@@ -9,192 +9,41 @@
 use std::borrow::BorrowMut;
 use std::sync::OnceLock;
 
-use p3_air::{Air, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
-use p3_lookup::{Count, InteractionBuilder};
-use p3_matrix::dense::RowMajorMatrix;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use zisk_generated::zisk::binary_extension::BinaryExtensionRow;
-use zisk_generated::zisk::AnyAir;
-use zisk_prover::pil::{PilMachine, PilMachineAir, PilStatement};
+use zisk_prover::pil::PilStatement;
 use zisk_prover::witness::zisk::binary_extension::{self, Operation, OPCODES};
-use zisk_prover::{
-    prove_traces, setup, verify, verify_constraints, ConstraintReport, DirectTerm, InstanceSpec,
-    ProvingKey, StarkParams, Val, VerifyError, ZiskAir,
-};
+use zisk_prover::{ConstraintReport, Val, VerifyError};
 use zisk_vm::ops::op;
+
+#[path = "common/driver.rs"]
+mod driver;
+
+use driver::{names_constraint, Driver, Harness, Rows};
 
 /// The operation bus as the prover names it.
 const OPERATION_BUS: &str = "bus:5000";
-/// Driver columns: the 11-field tuple, then `sel`.
-const DRIVER_WIDTH: usize = 12;
-/// Driver heights setup prepares.
-const DRIVER_LOG_HEIGHTS: [usize; 2] = [10, 11];
 
-/// The generated AIRs plus the driver, which stands for Main on the other side of the bus.
-#[derive(Clone, Debug)]
-enum TestAir {
-    Pil(PilMachineAir<AnyAir>),
-    Driver,
-}
+/// The driver stands for Main on the other side of the bus: it assumes the 11-field tuples.
+/// Of the proof-level terms it keeps those on the operation bus except Main's pubout ones:
+/// Main's boot/end and pubout terms, and the memory regions' chain starts, have no Main or
+/// Mem here to answer them.
+const DRIVER: Driver = Driver {
+    bus: OPERATION_BUS,
+    fields: 11,
+    rows: Rows::Assume,
+    log_heights: &[10, 11],
+    keeps_global_term: |t| {
+        t.bus == OPERATION_BUS && t.fields[0] != Val::from_u64(op::PUBOUT as u64)
+    },
+};
 
-impl BaseAir<Val> for TestAir {
-    fn width(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.width(),
-            Self::Driver => DRIVER_WIDTH,
-        }
-    }
-
-    fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
-        match self {
-            Self::Pil(a) => a.preprocessed_trace(),
-            Self::Driver => None,
-        }
-    }
-
-    fn preprocessed_width(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.preprocessed_width(),
-            Self::Driver => 0,
-        }
-    }
-
-    fn main_next_row_columns(&self) -> Vec<usize> {
-        match self {
-            Self::Pil(a) => a.main_next_row_columns(),
-            Self::Driver => Vec::new(),
-        }
-    }
-
-    fn preprocessed_next_row_columns(&self) -> Vec<usize> {
-        match self {
-            Self::Pil(a) => a.preprocessed_next_row_columns(),
-            Self::Driver => Vec::new(),
-        }
-    }
-
-    fn num_public_values(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.num_public_values(),
-            Self::Driver => 0,
-        }
-    }
-
-    fn max_constraint_degree(&self) -> Option<usize> {
-        match self {
-            Self::Pil(a) => a.max_constraint_degree(),
-            Self::Driver => Some(2),
-        }
-    }
-
-    fn num_constraints(&self) -> Option<usize> {
-        match self {
-            Self::Pil(a) => a.num_constraints(),
-            Self::Driver => Some(1),
-        }
-    }
-}
-
-impl<AB: InteractionBuilder<F = Val>> Air<AB> for TestAir {
-    fn eval(&self, builder: &mut AB) {
-        match self {
-            Self::Pil(a) => a.eval(builder),
-            Self::Driver => {
-                let main = builder.main();
-                let row: Vec<AB::Expr> = main.current_slice().iter().map(|&v| v.into()).collect();
-                let sel = row[DRIVER_WIDTH - 1].clone();
-                builder.assert_bool(sel.clone());
-                builder.push_interaction(
-                    OPERATION_BUS,
-                    row[..DRIVER_WIDTH - 1].to_vec(),
-                    Count::bounded(-sel, 1),
-                );
-            }
-        }
-    }
-}
-
-impl ZiskAir for TestAir {
-    fn name(&self) -> String {
-        match self {
-            Self::Pil(a) => a.name(),
-            Self::Driver => "Driver".into(),
-        }
-    }
-
-    fn constraint_label(&self, index: usize) -> Option<String> {
-        match self {
-            Self::Pil(a) => a.constraint_label(index),
-            Self::Driver => None,
-        }
-    }
-
-    fn fixed_trace(&self, log_height: usize) -> Option<RowMajorMatrix<Val>> {
-        match self {
-            Self::Pil(a) => a.fixed_trace(log_height),
-            Self::Driver => None,
-        }
-    }
-
-    fn shared_public_values(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.shared_public_values(),
-            Self::Driver => 0,
-        }
-    }
-
-    fn direct_terms(&self, public_values: &[Val]) -> Vec<DirectTerm> {
-        match self {
-            Self::Pil(a) => a.direct_terms(public_values),
-            Self::Driver => Vec::new(),
-        }
-    }
-
-    fn global_terms(airs: &[Self], public_values: &[Val]) -> Result<Vec<DirectTerm>, String> {
-        let pil: Vec<PilMachineAir<AnyAir>> = airs
-            .iter()
-            .filter_map(|a| match a {
-                Self::Pil(a) => Some(a.clone()),
-                Self::Driver => None,
-            })
-            .collect();
-        // Only the operation bus is under test: Main's boot/end and pubout terms, and the
-        // memory regions' chain starts, have no Main or Mem here to answer them.
-        Ok(PilMachineAir::global_terms(&pil, public_values)?
-            .into_iter()
-            .filter(|t| t.bus == OPERATION_BUS && t.fields[0] != Val::from_u64(op::PUBOUT as u64))
-            .collect())
-    }
-}
-
-fn machine() -> &'static PilMachine<AnyAir> {
-    static MACHINE: OnceLock<PilMachine<AnyAir>> = OnceLock::new();
-    MACHINE.get_or_init(PilMachine::new)
-}
-
-/// The program's AIRs (same ids as the machine's), then the driver.
-fn airs() -> &'static [TestAir] {
-    static AIRS: OnceLock<Vec<TestAir>> = OnceLock::new();
-    AIRS.get_or_init(|| {
-        let mut airs: Vec<TestAir> = machine().airs().iter().cloned().map(TestAir::Pil).collect();
-        airs.push(TestAir::Driver);
-        airs
-    })
-}
-
-fn driver_id() -> usize {
-    airs().len() - 1
-}
-
-fn key() -> &'static ProvingKey {
-    static KEY: OnceLock<ProvingKey> = OnceLock::new();
-    KEY.get_or_init(|| {
-        let mut heights = machine().log_heights(16);
-        heights.push(DRIVER_LOG_HEIGHTS.to_vec());
-        setup(StarkParams::testing(), airs(), &heights).expect("setup")
-    })
+/// The program's AIRs and the driver; the key covers every AIR.
+fn harness() -> &'static Harness {
+    static HARNESS: OnceLock<Harness> = OnceLock::new();
+    HARNESS.get_or_init(|| Harness::new(DRIVER, |m| m.log_heights(16)))
 }
 
 /// A BinaryExtension statement for `ops` plus the driver instance assuming every tuple.
@@ -202,56 +51,26 @@ struct Statement {
     inner: PilStatement,
 }
 
-fn driver_trace(ops: &[Operation], log_height: usize) -> RowMajorMatrix<Val> {
-    let mut values = vec![Val::ZERO; DRIVER_WIDTH << log_height];
-    for (row, operation) in values.chunks_mut(DRIVER_WIDTH).zip(ops) {
-        for (cell, v) in row.iter_mut().zip(operation.bus_tuple()) {
-            *cell = Val::from_u64(v);
-        }
-        row[DRIVER_WIDTH - 1] = Val::ONE;
-    }
-    RowMajorMatrix::new(values, DRIVER_WIDTH)
-}
-
 fn statement(ops: &[Operation]) -> Statement {
-    let mut w = machine().witness(vec![Val::ZERO; 64]).unwrap();
+    let mut w = harness().witness();
     // Instances of at most 2^10 rows, so the split into several is exercised.
     binary_extension::fill_chunked(&mut w, ops, 1 << 10).unwrap();
     let mut inner = w.finish();
-    let log_height = DRIVER_LOG_HEIGHTS
-        .into_iter()
-        .find(|&h| ops.len() <= 1 << h)
-        .expect("too many operations for the driver");
-    inner.instances.push(InstanceSpec {
-        air_id: driver_id(),
-        log_height,
-        public_values: Vec::new(),
-    });
-    inner.traces.push(driver_trace(ops, log_height));
+    harness().push_driver(&mut inner, ops.iter().map(|o| (o.bus_tuple(), -1)));
     Statement { inner }
 }
 
 impl Statement {
     fn check(&self) -> Result<(), ConstraintReport> {
-        let s = &self.inner;
-        verify_constraints(airs(), &s.instances, &s.public_values, |i| {
-            s.traces[i].clone()
-        })
+        harness().check(&self.inner)
     }
 
     fn prove_and_verify(&self) -> Result<(), VerifyError> {
-        let s = &self.inner;
-        let proof = prove_traces(key(), airs(), &s.instances, &s.public_values, &s.traces)
-            .expect("a well-shaped witness always proves");
-        verify(&key().vk, airs(), &proof, &s.public_values)
+        harness().prove_and_verify(&self.inner)
     }
 
     fn instance(&self, name: &str) -> usize {
-        self.inner
-            .instances
-            .iter()
-            .position(|i| airs()[i.air_id].name() == name)
-            .unwrap_or_else(|| panic!("no {name} instance"))
+        harness().instance(&self.inner, name)
     }
 
     /// Row `row` of the (first) BinaryExtension instance.
@@ -389,14 +208,12 @@ fn assert_rejected_by(s: &Statement, pil_line_text: &str) {
     let report = s.check().unwrap_err();
     assert!(report.bus_failures.is_empty(), "{report}");
     assert!(
-        report
-            .constraint_failures
-            .iter()
-            .any(|f| f.air == "BinaryExtension"
-                && f.label
-                    .as_deref()
-                    .is_some_and(|l| l.starts_with("zisk/binary_extension.pil:")
-                        && l.contains(pil_line_text))),
+        names_constraint(
+            &report,
+            "BinaryExtension",
+            "zisk/binary_extension.pil",
+            pil_line_text
+        ),
         "{report}"
     );
     assert!(matches!(
@@ -463,13 +280,8 @@ fn every_opcode_proves_and_verifies() {
 fn many_operations_fill_several_instances() {
     let ops = random_ops(0x5eed, 1500 / OPCODES.len());
     let s = statement(&ops);
-    let instances = s
-        .inner
-        .instances
-        .iter()
-        .filter(|i| airs()[i.air_id].name() == "BinaryExtension")
-        .count();
-    assert_eq!(instances, 2);
+    let instances = harness().instances(&s.inner, "BinaryExtension");
+    assert_eq!(instances.len(), 2);
     s.check().unwrap_or_else(|r| panic!("{r}"));
 }
 
@@ -550,15 +362,6 @@ fn every_changed_cell_is_rejected() {
     let s = statement(&ops);
     s.check().unwrap_or_else(|r| panic!("{r}"));
     let instance = s.instance("BinaryExtension");
-    let width = s.inner.traces[instance].width;
     // Every operation row and one padding row.
-    for row in 0..=ops.len() {
-        for col in 0..width {
-            let mut t = Statement {
-                inner: s.inner.clone(),
-            };
-            t.inner.traces[instance].values[row * width + col] += Val::ONE;
-            assert!(t.check().is_err(), "row {row} column {col} is free");
-        }
-    }
+    harness().assert_cells_pinned(&s.inner, instance, ops.len() + 1);
 }

@@ -10,228 +10,53 @@
 use std::borrow::BorrowMut;
 use std::sync::OnceLock;
 
-use p3_air::{Air, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
-use p3_lookup::{Count, InteractionBuilder};
 use p3_matrix::dense::RowMajorMatrix;
 use p3_matrix::Matrix;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use zisk_generated::support::{fixed_trace, BusKind, PilAir, PilProgramInfo};
+use zisk_generated::support::PilProgramInfo;
 use zisk_generated::zisk::input_data::InputDataRow;
 use zisk_generated::zisk::ram_mem::RamMemRow;
 use zisk_generated::zisk::AnyAir;
-use zisk_prover::pil::{height_generic, PilMachine, PilMachineAir, PilStatement};
+use zisk_prover::pil::PilStatement;
 use zisk_prover::witness::zisk::mem::{self, MemAccess, MemError, Region};
-use zisk_prover::{
-    prove_traces, setup, verify, verify_constraints, ConstraintReport, DirectTerm, InstanceSpec,
-    ProvingKey, StarkParams, Val, VerifyError, ZiskAir,
-};
+use zisk_prover::{ConstraintReport, Val, VerifyError};
+
+#[path = "common/driver.rs"]
+mod driver;
+
+use driver::{heights_for, names_constraint, Driver, Harness, Rows};
 
 /// The memory bus and the continuation bus as the prover names them.
 const MEMORY_BUS: &str = "bus:10";
 const CONTINUATION_BUS: &str = "bus:11";
-/// Driver columns: the 6-field tuple, then `sel`.
-const DRIVER_WIDTH: usize = 7;
-/// The driver's height (it holds every access of a test).
-const DRIVER_LOG_HEIGHT: usize = 8;
 /// Rows per memory instance, and the memory heights setup prepares.
 const MAX_ROWS: usize = 16;
 const MEM_LOG_HEIGHTS: [usize; 2] = [3, 4];
 /// Accesses per region in the random histories (three instances of at most 16 rows).
 const ACCESSES: usize = 40;
 
-/// The generated AIRs plus the driver, which stands for Main on the other side of the bus.
-#[derive(Clone, Debug)]
-enum TestAir {
-    Pil(PilMachineAir<AnyAir>),
-    Driver,
-}
+/// The driver stands for Main: it assumes every access's 6-field tuple on the memory bus, in
+/// one instance of 2^8 rows that holds every access of a test. Of the program's proof-level
+/// terms it keeps those on the continuation bus only (the memory sentinels): the other
+/// machines' need instances this test does not have.
+const DRIVER: Driver = Driver {
+    bus: MEMORY_BUS,
+    fields: 6,
+    rows: Rows::Assume,
+    log_heights: &[8],
+    keeps_global_term: |t| t.bus == CONTINUATION_BUS,
+};
 
-impl BaseAir<Val> for TestAir {
-    fn width(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.width(),
-            Self::Driver => DRIVER_WIDTH,
-        }
-    }
-
-    fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
-        match self {
-            Self::Pil(a) => a.preprocessed_trace(),
-            Self::Driver => None,
-        }
-    }
-
-    fn preprocessed_width(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.preprocessed_width(),
-            Self::Driver => 0,
-        }
-    }
-
-    fn main_next_row_columns(&self) -> Vec<usize> {
-        match self {
-            Self::Pil(a) => a.main_next_row_columns(),
-            Self::Driver => Vec::new(),
-        }
-    }
-
-    fn preprocessed_next_row_columns(&self) -> Vec<usize> {
-        match self {
-            Self::Pil(a) => a.preprocessed_next_row_columns(),
-            Self::Driver => Vec::new(),
-        }
-    }
-
-    fn num_public_values(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.num_public_values(),
-            Self::Driver => 0,
-        }
-    }
-
-    fn max_constraint_degree(&self) -> Option<usize> {
-        match self {
-            Self::Pil(a) => a.max_constraint_degree(),
-            Self::Driver => Some(2),
-        }
-    }
-
-    fn num_constraints(&self) -> Option<usize> {
-        match self {
-            Self::Pil(a) => a.num_constraints(),
-            Self::Driver => Some(1),
-        }
-    }
-}
-
-impl<AB: InteractionBuilder<F = Val>> Air<AB> for TestAir {
-    fn eval(&self, builder: &mut AB) {
-        match self {
-            Self::Pil(a) => a.eval(builder),
-            Self::Driver => {
-                let main = builder.main();
-                let row: Vec<AB::Expr> = main.current_slice().iter().map(|&v| v.into()).collect();
-                let sel = row[DRIVER_WIDTH - 1].clone();
-                builder.assert_bool(sel.clone());
-                builder.push_interaction(
-                    MEMORY_BUS,
-                    row[..DRIVER_WIDTH - 1].to_vec(),
-                    Count::bounded(-sel, 1),
-                );
-            }
-        }
-    }
-}
-
-impl ZiskAir for TestAir {
-    fn name(&self) -> String {
-        match self {
-            Self::Pil(a) => a.name(),
-            Self::Driver => "Driver".into(),
-        }
-    }
-
-    fn constraint_label(&self, index: usize) -> Option<String> {
-        match self {
-            Self::Pil(a) => a.constraint_label(index),
-            Self::Driver => None,
-        }
-    }
-
-    /// The AIR's fixed trace; for a height-generic AIR at a height below its `N`, the same
-    /// fixed columns at that height (`PilMachineAir::fixed_trace` gives only height `N`).
-    fn fixed_trace(&self, log_height: usize) -> Option<RowMajorMatrix<Val>> {
-        match self {
-            Self::Pil(a) => a.fixed_trace(log_height).or_else(|| {
-                let air = a.generated().filter(|&g| height_generic(g))?;
-                Some(fixed_trace(air.fixed_columns(), 1 << log_height))
-            }),
-            Self::Driver => None,
-        }
-    }
-
-    fn shared_public_values(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.shared_public_values(),
-            Self::Driver => 0,
-        }
-    }
-
-    fn direct_terms(&self, public_values: &[Val]) -> Vec<DirectTerm> {
-        match self {
-            Self::Pil(a) => a.direct_terms(public_values),
-            Self::Driver => Vec::new(),
-        }
-    }
-
-    /// The program's proof-level terms on the continuation bus only (the memory sentinels):
-    /// the other machines' proof-level terms need instances this test does not have.
-    fn global_terms(airs: &[Self], public_values: &[Val]) -> Result<Vec<DirectTerm>, String> {
-        let pil: Vec<PilMachineAir<AnyAir>> = airs
-            .iter()
-            .filter_map(|a| match a {
-                Self::Pil(a) => Some(a.clone()),
-                Self::Driver => None,
-            })
-            .collect();
-        Ok(PilMachineAir::global_terms(&pil, public_values)?
-            .into_iter()
-            .filter(|t| t.bus == CONTINUATION_BUS)
-            .collect())
-    }
-}
-
-fn machine() -> &'static PilMachine<AnyAir> {
-    static MACHINE: OnceLock<PilMachine<AnyAir>> = OnceLock::new();
-    MACHINE.get_or_init(PilMachine::new)
-}
-
-/// The program's AIRs (same ids as the machine's), then the driver.
-fn airs() -> &'static [TestAir] {
-    static AIRS: OnceLock<Vec<TestAir>> = OnceLock::new();
-    AIRS.get_or_init(|| {
-        let mut airs: Vec<TestAir> = machine().airs().iter().cloned().map(TestAir::Pil).collect();
-        airs.push(TestAir::Driver);
-        airs
-    })
-}
-
-fn driver_id() -> usize {
-    airs().len() - 1
-}
-
-fn num_publics() -> usize {
-    AnyAir::num_publics()
-}
-
-/// Setup for the memory AIRs at the test heights, the range tables they use and the driver;
-/// the program's other AIRs get no heights (this test has no instances of them).
-fn key() -> &'static ProvingKey {
-    static KEY: OnceLock<ProvingKey> = OnceLock::new();
-    KEY.get_or_init(|| {
-        let m = machine();
-        let mem_airs = Region::ALL.map(Region::air);
-        let ranges: Vec<usize> = mem_airs
-            .iter()
-            .flat_map(|a| a.interaction_infos())
-            .filter(|i| i.kind == BusKind::RangeCheck)
-            .filter_map(|i| m.range_air_id(i.bus))
-            .collect();
-        let all = m.log_heights(16);
-        let mut heights: Vec<Vec<usize>> = m
-            .airs()
-            .iter()
-            .enumerate()
-            .map(|(id, a)| match a.generated() {
-                Some(g) if mem_airs.contains(g) => MEM_LOG_HEIGHTS.to_vec(),
-                None if ranges.contains(&id) => all[id].clone(),
-                _ => Vec::new(),
-            })
-            .collect();
-        heights.push(vec![DRIVER_LOG_HEIGHT]);
-        setup(StarkParams::testing(), airs(), &heights).expect("setup")
+/// The program's AIRs and the driver; the key covers the memory AIRs at the test heights, the
+/// range tables they use and the driver (this test has no instances of the other AIRs).
+fn harness() -> &'static Harness {
+    static HARNESS: OnceLock<Harness> = OnceLock::new();
+    HARNESS.get_or_init(|| {
+        Harness::new(DRIVER, |m| {
+            heights_for(m, &Region::ALL.map(Region::air), &MEM_LOG_HEIGHTS)
+        })
     })
 }
 
@@ -252,7 +77,7 @@ struct Parts {
 }
 
 fn fill_all(histories: &[(Region, Vec<MemAccess>)]) -> Result<Vec<MemInstance>, MemError> {
-    let mut w = machine().witness(vec![Val::ZERO; num_publics()]).unwrap();
+    let mut w = harness().witness();
     for (region, accesses) in histories {
         mem::fill(&mut w, *region, accesses.clone(), MAX_ROWS)?;
     }
@@ -261,12 +86,12 @@ fn fill_all(histories: &[(Region, Vec<MemAccess>)]) -> Result<Vec<MemInstance>, 
         .iter()
         .zip(s.traces)
         .filter_map(|(spec, trace)| {
-            machine().airs()[spec.air_id]
+            harness().machine.airs()[spec.air_id]
                 .generated()
                 .map(|&air| MemInstance {
                     air,
                     trace,
-                    airvals: spec.public_values[num_publics()..].to_vec(),
+                    airvals: spec.public_values[AnyAir::num_publics()..].to_vec(),
                 })
         })
         .collect())
@@ -282,46 +107,23 @@ fn parts(histories: &[(Region, Vec<MemAccess>)]) -> Parts {
     }
 }
 
-fn driver_trace(tuples: &[[u64; 6]]) -> RowMajorMatrix<Val> {
-    let mut values = vec![Val::ZERO; DRIVER_WIDTH << DRIVER_LOG_HEIGHT];
-    assert!(tuples.len() <= 1 << DRIVER_LOG_HEIGHT, "too many accesses");
-    for (row, tuple) in values.chunks_mut(DRIVER_WIDTH).zip(tuples) {
-        for (cell, &v) in row.iter_mut().zip(tuple) {
-            *cell = Val::from_u64(v);
-        }
-        row[DRIVER_WIDTH - 1] = Val::ONE;
-    }
-    RowMajorMatrix::new(values, DRIVER_WIDTH)
-}
-
 impl Parts {
     fn statement(&self) -> PilStatement {
-        let mut w = machine().witness(vec![Val::ZERO; num_publics()]).unwrap();
+        let mut w = harness().witness();
         for m in &self.mem {
             w.push(&m.air, m.trace.clone(), &m.airvals).unwrap();
         }
         let mut s = w.finish();
-        s.instances.push(InstanceSpec {
-            air_id: driver_id(),
-            log_height: DRIVER_LOG_HEIGHT,
-            public_values: Vec::new(),
-        });
-        s.traces.push(driver_trace(&self.driver));
+        harness().push_driver(&mut s, self.driver.iter().map(|t| (t, -1)));
         s
     }
 
     fn check(&self) -> Result<(), ConstraintReport> {
-        let s = self.statement();
-        verify_constraints(airs(), &s.instances, &s.public_values, |i| {
-            s.traces[i].clone()
-        })
+        harness().check(&self.statement())
     }
 
     fn prove_and_verify(&self) -> Result<(), VerifyError> {
-        let s = self.statement();
-        let proof = prove_traces(key(), airs(), &s.instances, &s.public_values, &s.traces)
-            .expect("a well-shaped witness always proves");
-        verify(&key().vk, airs(), &proof, &s.public_values)
+        harness().prove_and_verify(&self.statement())
     }
 
     /// The instances of `region`, in chain order.
@@ -424,10 +226,7 @@ fn is_first_access(s: &[MemAccess], g: usize) -> bool {
 fn assert_rejected_by(p: &Parts, air: &str, pil_text: &str) {
     let report = p.check().unwrap_err();
     assert!(
-        report.constraint_failures.iter().any(|f| f.air == air
-            && f.label
-                .as_deref()
-                .is_some_and(|l| l.starts_with("zisk/mem.pil:") && l.contains(pil_text))),
+        names_constraint(&report, air, "zisk/mem.pil", pil_text),
         "{report}"
     );
     assert!(matches!(
@@ -563,7 +362,7 @@ fn filler_rejects_inconsistent_histories() {
         fill(Region::Ram, vec![write(ram, 1 << 34, 1)]),
         Err(MemError::StepOutOfRange { .. })
     ));
-    let mut w = machine().witness(vec![Val::ZERO; num_publics()]).unwrap();
+    let mut w = harness().witness();
     for max_rows in [0, 4, 24, mem::MEM_N * 2] {
         assert_eq!(
             mem::fill(&mut w, Region::Ram, Vec::new(), max_rows),

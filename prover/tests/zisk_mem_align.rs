@@ -10,208 +10,65 @@
 use std::borrow::BorrowMut;
 use std::sync::OnceLock;
 
-use p3_air::{Air, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
-use p3_lookup::{Count, InteractionBuilder};
-use p3_matrix::dense::RowMajorMatrix;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use zisk_generated::zisk::mem_align::{MemAlignAir, MemAlignRow};
-use zisk_generated::zisk::{AnyAir, PUBLICS};
-use zisk_prover::pil::{PilMachine, PilMachineAir, PilStatement, PilWitness};
+use zisk_generated::zisk::AnyAir;
+use zisk_prover::pil::{PilMachine, PilMachineAir, PilStatement};
 use zisk_prover::witness::zisk::mem_align::{
     self, mem_accesses, needs_align, AlignedAccess, CrossingAccess, MemAlignError,
 };
-use zisk_prover::{
-    prove_traces, setup, verify, verify_constraints, ConstraintReport, DirectTerm, InstanceSpec,
-    ProvingKey, StarkParams, Val, VerifyError, ZiskAir,
-};
+use zisk_prover::{ConstraintReport, Val, VerifyError};
 
-/// Driver columns: the memory tuple `[mem_op, addr, mem_step, bytes, value_lo, value_hi]`,
-/// then the signed count `s` (−1 assume, +1 prove, 0 padding).
-const DRIVER_WIDTH: usize = 7;
-/// Driver heights setup prepares.
-const DRIVER_LOG_HEIGHTS: [usize; 3] = [8, 9, 10];
+#[path = "common/driver.rs"]
+mod driver;
+
+use driver::{names_constraint, Driver, Harness, Rows};
+
+/// The memory bus as the prover names it.
+const MEMORY_BUS: &str = "bus:10";
 /// MemAlign heights setup prepares.
 const MEM_ALIGN_LOG_HEIGHTS: [usize; 6] = [3, 4, 5, 6, 7, 8];
 /// The largest range table setup prepares (MemAlign checks 8- and 5-bit ranges only).
 const MAX_RANGE_LOG_HEIGHT: usize = 8;
 
-/// The generated AIRs plus the driver, which stands for Main and Mem on the memory bus.
-#[derive(Clone, Debug)]
-enum TestAir {
-    Pil(PilMachineAir<AnyAir>),
-    Driver,
+/// The driver stands for Main and Mem on the memory bus: its rows are the memory tuple
+/// `[mem_op, addr, mem_step, bytes, value_lo, value_hi]` with a signed count (−1 assume,
+/// +1 prove, 0 padding). It keeps no proof-level terms: only the memory bus between MemAlign
+/// and its neighbours is under test, and Main's boot/end and output terms and the memory
+/// regions' chain starts have no Main or Mem here to answer them.
+const DRIVER: Driver = Driver {
+    bus: MEMORY_BUS,
+    fields: 6,
+    rows: Rows::Signed,
+    log_heights: &[8, 9, 10],
+    keeps_global_term: |_| false,
+};
+
+/// The program's AIRs and the driver; the key covers MemAlign, the small range tables and the
+/// driver only (the other machines are not part of these statements).
+fn harness() -> &'static Harness {
+    static HARNESS: OnceLock<Harness> = OnceLock::new();
+    HARNESS.get_or_init(|| Harness::new(DRIVER, key_heights))
 }
 
-impl BaseAir<Val> for TestAir {
-    fn width(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.width(),
-            Self::Driver => DRIVER_WIDTH,
-        }
-    }
-
-    fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
-        match self {
-            Self::Pil(a) => a.preprocessed_trace(),
-            Self::Driver => None,
-        }
-    }
-
-    fn preprocessed_width(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.preprocessed_width(),
-            Self::Driver => 0,
-        }
-    }
-
-    fn main_next_row_columns(&self) -> Vec<usize> {
-        match self {
-            Self::Pil(a) => a.main_next_row_columns(),
-            Self::Driver => Vec::new(),
-        }
-    }
-
-    fn preprocessed_next_row_columns(&self) -> Vec<usize> {
-        match self {
-            Self::Pil(a) => a.preprocessed_next_row_columns(),
-            Self::Driver => Vec::new(),
-        }
-    }
-
-    fn num_public_values(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.num_public_values(),
-            Self::Driver => 0,
-        }
-    }
-
-    fn max_constraint_degree(&self) -> Option<usize> {
-        match self {
-            Self::Pil(a) => a.max_constraint_degree(),
-            Self::Driver => Some(3),
-        }
-    }
-
-    fn num_constraints(&self) -> Option<usize> {
-        match self {
-            Self::Pil(a) => a.num_constraints(),
-            Self::Driver => Some(1),
-        }
-    }
-}
-
-impl<AB: InteractionBuilder<F = Val>> Air<AB> for TestAir {
-    fn eval(&self, builder: &mut AB) {
-        match self {
-            Self::Pil(a) => a.eval(builder),
-            Self::Driver => {
-                let main = builder.main();
-                let row: Vec<AB::Expr> = main.current_slice().iter().map(|&v| v.into()).collect();
-                let s = row[DRIVER_WIDTH - 1].clone();
-                builder.assert_zero(
-                    s.clone() * (s.clone() - AB::Expr::ONE) * (s.clone() + AB::Expr::ONE),
-                );
-                builder.push_interaction(
-                    MEMORY_BUS,
-                    row[..DRIVER_WIDTH - 1].to_vec(),
-                    Count::bounded(s, 1),
-                );
+fn key_heights(machine: &PilMachine<AnyAir>) -> Vec<Vec<usize>> {
+    let mem_align = machine
+        .air_id(&AnyAir::MemAlign(MemAlignAir))
+        .expect("MemAlign is part of the program");
+    machine
+        .airs()
+        .iter()
+        .enumerate()
+        .map(|(id, air)| match air {
+            _ if id == mem_align => MEM_ALIGN_LOG_HEIGHTS.to_vec(),
+            PilMachineAir::Range(t) if t.log_height() <= MAX_RANGE_LOG_HEIGHT => {
+                vec![t.log_height()]
             }
-        }
-    }
-}
-
-impl ZiskAir for TestAir {
-    fn name(&self) -> String {
-        match self {
-            Self::Pil(a) => a.name(),
-            Self::Driver => "Driver".into(),
-        }
-    }
-
-    fn constraint_label(&self, index: usize) -> Option<String> {
-        match self {
-            Self::Pil(a) => a.constraint_label(index),
-            Self::Driver => None,
-        }
-    }
-
-    fn fixed_trace(&self, log_height: usize) -> Option<RowMajorMatrix<Val>> {
-        match self {
-            Self::Pil(a) => a.fixed_trace(log_height),
-            Self::Driver => None,
-        }
-    }
-
-    fn shared_public_values(&self) -> usize {
-        match self {
-            Self::Pil(a) => a.shared_public_values(),
-            Self::Driver => 0,
-        }
-    }
-
-    fn direct_terms(&self, public_values: &[Val]) -> Vec<DirectTerm> {
-        match self {
-            Self::Pil(a) => a.direct_terms(public_values),
-            Self::Driver => Vec::new(),
-        }
-    }
-
-    fn global_terms(_airs: &[Self], _public_values: &[Val]) -> Result<Vec<DirectTerm>, String> {
-        // Only the memory bus between MemAlign and its neighbours is under test: Main's
-        // boot/end and output terms and the memory regions' chain starts have no Main or Mem
-        // here to answer them.
-        Ok(Vec::new())
-    }
-}
-
-/// The memory bus as the prover names it.
-const MEMORY_BUS: &str = "bus:10";
-
-fn machine() -> &'static PilMachine<AnyAir> {
-    static MACHINE: OnceLock<PilMachine<AnyAir>> = OnceLock::new();
-    MACHINE.get_or_init(PilMachine::new)
-}
-
-/// The program's AIRs (same ids as the machine's), then the driver.
-fn airs() -> &'static [TestAir] {
-    static AIRS: OnceLock<Vec<TestAir>> = OnceLock::new();
-    AIRS.get_or_init(|| {
-        let mut airs: Vec<TestAir> = machine().airs().iter().cloned().map(TestAir::Pil).collect();
-        airs.push(TestAir::Driver);
-        airs
-    })
-}
-
-fn driver_id() -> usize {
-    airs().len() - 1
-}
-
-/// A key for MemAlign, the small range tables and the driver only (the other machines are
-/// not part of these statements).
-fn key() -> &'static ProvingKey {
-    static KEY: OnceLock<ProvingKey> = OnceLock::new();
-    KEY.get_or_init(|| {
-        let mem_align = machine()
-            .air_id(&AnyAir::MemAlign(MemAlignAir))
-            .expect("MemAlign is part of the program");
-        let mut heights: Vec<Vec<usize>> = machine()
-            .airs()
-            .iter()
-            .enumerate()
-            .map(|(id, air)| match air {
-                _ if id == mem_align => MEM_ALIGN_LOG_HEIGHTS.to_vec(),
-                PilMachineAir::Range(t) if t.log_height() <= MAX_RANGE_LOG_HEIGHT => {
-                    vec![t.log_height()]
-                }
-                _ => Vec::new(),
-            })
-            .collect();
-        heights.push(DRIVER_LOG_HEIGHTS.to_vec());
-        setup(StarkParams::testing(), airs(), &heights).expect("setup")
-    })
+            _ => Vec::new(),
+        })
+        .collect()
 }
 
 /// A MemAlign statement for `accesses` plus the driver instance.
@@ -247,26 +104,10 @@ fn driver_rows(accesses: &[CrossingAccess]) -> Vec<([u64; 6], i64)> {
     rows
 }
 
-fn driver_trace(rows: &[([u64; 6], i64)], log_height: usize) -> RowMajorMatrix<Val> {
-    let mut values = vec![Val::ZERO; DRIVER_WIDTH << log_height];
-    for (cells, (t, s)) in values.chunks_mut(DRIVER_WIDTH).zip(rows) {
-        for (cell, v) in cells.iter_mut().zip(t) {
-            *cell = Val::from_u64(*v);
-        }
-        cells[DRIVER_WIDTH - 1] = Val::from_i64(*s);
-    }
-    RowMajorMatrix::new(values, DRIVER_WIDTH)
-}
-
-/// An empty witness (the program's proof-level public values are all zero here).
-fn witness() -> PilWitness<'static, AnyAir> {
-    machine().witness(vec![Val::ZERO; PUBLICS.len()]).unwrap()
-}
-
 /// The statement of `accesses` in instances of at most `max_rows` rows, filled by
 /// `fill_crossing` or (`plain`) by `fill`.
 fn statement_with(accesses: &[CrossingAccess], max_rows: usize, plain: bool) -> Statement {
-    let mut w = witness();
+    let mut w = harness().witness();
     if plain {
         let plain: Vec<AlignedAccess> = accesses.iter().map(|c| c.access).collect();
         mem_align::fill(&mut w, &plain, max_rows).unwrap();
@@ -274,17 +115,7 @@ fn statement_with(accesses: &[CrossingAccess], max_rows: usize, plain: bool) -> 
         mem_align::fill_crossing(&mut w, accesses, max_rows).unwrap();
     }
     let mut inner = w.finish();
-    let rows = driver_rows(accesses);
-    let log_height = DRIVER_LOG_HEIGHTS
-        .into_iter()
-        .find(|&h| rows.len() <= 1 << h)
-        .expect("too many accesses for the driver");
-    inner.instances.push(InstanceSpec {
-        air_id: driver_id(),
-        log_height,
-        public_values: Vec::new(),
-    });
-    inner.traces.push(driver_trace(&rows, log_height));
+    harness().push_driver(&mut inner, driver_rows(accesses));
     Statement { inner }
 }
 
@@ -294,27 +125,15 @@ fn statement(accesses: &[CrossingAccess]) -> Statement {
 
 impl Statement {
     fn check(&self) -> Result<(), ConstraintReport> {
-        let s = &self.inner;
-        verify_constraints(airs(), &s.instances, &s.public_values, |i| {
-            s.traces[i].clone()
-        })
+        harness().check(&self.inner)
     }
 
     fn prove_and_verify(&self) -> Result<(), VerifyError> {
-        let s = &self.inner;
-        let proof = prove_traces(key(), airs(), &s.instances, &s.public_values, &s.traces)
-            .expect("a well-shaped witness always proves");
-        verify(&key().vk, airs(), &proof, &s.public_values)
+        harness().prove_and_verify(&self.inner)
     }
 
     fn instances(&self, name: &str) -> Vec<usize> {
-        self.inner
-            .instances
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| airs()[i.air_id].name() == name)
-            .map(|(k, _)| k)
-            .collect()
+        harness().instances(&self.inner, name)
     }
 
     /// Row `row` of the (first) MemAlign instance.
@@ -437,13 +256,7 @@ fn assert_rejected(s: &Statement) {
 fn assert_rejected_by(s: &Statement, pil_line_text: &str) {
     let report = s.check().unwrap_err();
     assert!(
-        report
-            .constraint_failures
-            .iter()
-            .any(|f| f.air == "MemAlign"
-                && f.label.as_deref().is_some_and(|l| {
-                    l.starts_with("zisk/mem_align.pil:") && l.contains(pil_line_text)
-                })),
+        names_constraint(&report, "MemAlign", "zisk/mem_align.pil", pil_line_text),
         "{report}"
     );
     assert!(s.prove_and_verify().is_err());
@@ -517,7 +330,7 @@ fn mem_accesses_and_errors() {
             ..
         }
     ));
-    let mut w = witness();
+    let mut w = harness().witness();
     for max_rows in [0, 4, 12, 1 << 17] {
         assert_eq!(
             mem_align::fill(&mut w, &[load], max_rows),
@@ -702,15 +515,6 @@ fn every_changed_cell_is_rejected() {
     let s = statement(&accesses);
     s.check().unwrap_or_else(|r| panic!("{r}"));
     let instance = s.instances("MemAlign")[0];
-    let width = s.inner.traces[instance].width;
     // Every access row and one padding row.
-    for row in 0..=accesses.len() {
-        for col in 0..width {
-            let mut t = Statement {
-                inner: s.inner.clone(),
-            };
-            t.inner.traces[instance].values[row * width + col] += Val::ONE;
-            assert!(t.check().is_err(), "row {row} column {col} is free");
-        }
-    }
+    harness().assert_cells_pinned(&s.inner, instance, accesses.len() + 1);
 }
