@@ -177,7 +177,10 @@ fn fibonacci_setup_prove_verify() {
     assert!(log.contains("committed main trace"), "{log}");
     assert!(log.contains("proved instance"), "{log}");
     assert!(log.contains("FRI opening done"), "{log}");
-    assert!(!log.contains('\u{1b}'), "no colour codes off a terminal: {log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "no colour codes off a terminal: {log}"
+    );
 
     let publics = home.join("proof/publics.json");
     let json: serde_json::Value =
