@@ -5,6 +5,8 @@
 //! `FibonacciSqRow<T>`, fixed row `FibonacciSqFixedRow<T>`, `NUM_FIBONACCI_SQ_COLS`,
 //! `FibonacciSqAir`, tables `FIBONACCI_SQ_CONSTRAINTS` etc.
 
+use std::collections::HashMap;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -178,6 +180,10 @@ pub fn row_borrow_impls(name: &syn::Ident) -> TokenStream {
     }
 }
 
+/// AIRs with more constraints than this evaluate them through a
+/// [`ConstraintProgram`](../templates/support.rs) instead of generated code.
+const PROGRAM_CONSTRAINTS: usize = 256;
+
 fn row_struct(name: &syn::Ident, groups: &[ColumnGroup], what: &str) -> TokenStream {
     let fields = groups.iter().map(|g| {
         let field = field_ident(&g.name);
@@ -214,13 +220,28 @@ fn row_struct(name: &syn::Ident, groups: &[ColumnGroup], what: &str) -> TokenStr
         quote! {}
     };
     let impls = row_borrow_impls(name);
+    // `Default` by hand: the derive does not cover arrays longer than 32.
+    let defaults = groups.iter().map(|g| {
+        let field = field_ident(&g.name);
+        let mut value = quote! { T::default() };
+        for _ in &g.dims {
+            value = quote! { core::array::from_fn(|_| #value) };
+        }
+        quote! { #field: #value, }
+    });
     quote! {
         #[doc = #doc]
         #[repr(C)]
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #allow
         pub struct #name<T> {
             #(#fields)*
+        }
+
+        impl<T: Default> Default for #name<T> {
+            fn default() -> Self {
+                Self { #(#defaults)* }
+            }
         }
 
         #impls
@@ -373,6 +394,106 @@ fn const_tokens(c: u64, ty: &TokenStream) -> TokenStream {
             let lit = Literal::u64_unsuffixed(c);
             quote! { #ty::from_u64(#lit) }
         }
+    }
+}
+
+/// One step of a constraint program, as the codegen builds it (mirrors `support::Op`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum ProgramOp {
+    Local(u32),
+    Next(u32),
+    FixedLocal(u32),
+    FixedNext(u32),
+    Public(u32),
+    Const(u64),
+    Add(u32, u32),
+    Sub(u32, u32),
+    Mul(u32, u32),
+    Neg(u32),
+}
+
+fn op_tokens(op: &ProgramOp) -> TokenStream {
+    match *op {
+        ProgramOp::Local(i) => quote! { Local(#i) },
+        ProgramOp::Next(i) => quote! { Next(#i) },
+        ProgramOp::FixedLocal(i) => quote! { FixedLocal(#i) },
+        ProgramOp::FixedNext(i) => quote! { FixedNext(#i) },
+        ProgramOp::Public(i) => quote! { Public(#i) },
+        ProgramOp::Const(c) => {
+            let c = Literal::u64_unsuffixed(c);
+            quote! { Const(#c) }
+        }
+        ProgramOp::Add(a, b) => quote! { Add(#a, #b) },
+        ProgramOp::Sub(a, b) => quote! { Sub(#a, #b) },
+        ProgramOp::Mul(a, b) => quote! { Mul(#a, #b) },
+        ProgramOp::Neg(a) => quote! { Neg(#a) },
+    }
+}
+
+/// Lowers constraint expressions to a program, sharing equal subexpressions.
+struct Lowering {
+    ops: Vec<ProgramOp>,
+    index: HashMap<ProgramOp, u32>,
+    num_publics: usize,
+    num_proofvals: usize,
+}
+
+impl Lowering {
+    fn new(ctx: &ExprCtx<'_>) -> Self {
+        Lowering {
+            ops: Vec::new(),
+            index: HashMap::new(),
+            num_publics: ctx.num_publics,
+            num_proofvals: ctx.num_proofvals,
+        }
+    }
+
+    fn push(&mut self, op: ProgramOp) -> u32 {
+        if let Some(&i) = self.index.get(&op) {
+            return i;
+        }
+        let i = u32::try_from(self.ops.len()).expect("invariant: programs have < 2^32 steps");
+        self.ops.push(op);
+        self.index.insert(op, i);
+        i
+    }
+
+    /// The step computing `e` (an expression re-based to offsets 0 and 1).
+    fn lower(&mut self, e: &Expr) -> u32 {
+        let idx = |i: usize| u32::try_from(i).expect("invariant: indices fit in u32");
+        let op = match e {
+            Expr::Const(c) => ProgramOp::Const(*c),
+            Expr::Col {
+                kind,
+                index,
+                offset,
+            } => match (kind, offset) {
+                (ColKind::Witness, 0) => ProgramOp::Local(idx(*index)),
+                (ColKind::Witness, _) => ProgramOp::Next(idx(*index)),
+                (ColKind::Fixed, 0) => ProgramOp::FixedLocal(idx(*index)),
+                (ColKind::Fixed, _) => ProgramOp::FixedNext(idx(*index)),
+            },
+            Expr::Public(i) => ProgramOp::Public(idx(*i)),
+            Expr::ProofVal(i) => ProgramOp::Public(idx(self.num_publics + i)),
+            Expr::AirVal(i) => ProgramOp::Public(idx(self.num_publics + self.num_proofvals + i)),
+            Expr::Add(a, b) => {
+                let (a, b) = (self.lower(a), self.lower(b));
+                ProgramOp::Add(a, b)
+            }
+            Expr::Sub(a, b) => {
+                let (a, b) = (self.lower(a), self.lower(b));
+                ProgramOp::Sub(a, b)
+            }
+            Expr::Mul(a, b) => {
+                let (a, b) = (self.lower(a), self.lower(b));
+                ProgramOp::Mul(a, b)
+            }
+            Expr::Neg(a) => {
+                let a = self.lower(a);
+                ProgramOp::Neg(a)
+            }
+        };
+        self.push(op)
     }
 }
 
@@ -582,11 +703,13 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
     // Constraints.
     let mut constraint_infos = Vec::new();
     let mut asserts = Vec::new();
+    let mut program_exprs = Vec::new();
     for (k, c) in air.constraints.iter().enumerate() {
         let (rebased, shift) = rebase(&[&c.expr]);
         let e = &rebased[0];
         ctx.note(e);
         let code = ctx.expr(e, 0);
+        program_exprs.push(e.clone());
         let doc = format!(" @comment #{k} {}: {}", c.loc, c.text);
         asserts.push(quote! {
             #[doc = #doc]
@@ -777,10 +900,30 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
     } else {
         quote! {}
     };
+    let mut eval_parts = quote! {};
     let (eval_body, air_where) = if asserts.is_empty() {
         (quote! { let _ = builder; }, quote! {})
-    } else {
+    } else if asserts.len() <= PROGRAM_CONSTRAINTS {
         (quote! { #eval_prologue #(#asserts)* }, quote! {})
+    } else {
+        // Large AIRs: a constraint program interpreted by `support::ConstraintProgram`, so
+        // no builder gets one huge function to compile.
+        let program_const = names.konst("{}_PROGRAM");
+        let mut lowering = Lowering::new(&ctx);
+        let roots: Vec<u32> = program_exprs.iter().map(|e| lowering.lower(e)).collect();
+        let ops = lowering.ops.iter().map(op_tokens);
+        eval_parts = quote! {
+            /// The constraints as a program over a shared expression DAG (one root per
+            /// constraint, in constraint order).
+            pub const #program_const: #support::ConstraintProgram = #support::ConstraintProgram {
+                ops: {
+                    use #support::Op::*;
+                    &[#(#ops),*]
+                },
+                roots: &[#(#roots),*],
+            };
+        };
+        (quote! { #program_const.eval(builder); }, quote! {})
     };
 
     let body: String = quote! {
@@ -876,6 +1019,8 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
                 #eval_body
             }
         }
+
+        #eval_parts
 
         impl #support::PilAir for #air_ty {
             fn name(&self) -> &'static str {

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use core::borrow::BorrowMut;
 use core::fmt;
 
-use p3_air::{Air, AirBuilder, BaseAir, RowWindow};
+use p3_air::{Air, AirBuilder, BaseAir, RowWindow, WindowAccess};
 use p3_field::{Field, PrimeCharacteristicRing, PrimeField64};
 use p3_matrix::dense::RowMajorMatrix;
 use p3_matrix::Matrix;
@@ -749,4 +749,90 @@ pub fn check_buses(terms: &[BusTerm]) -> Vec<BusError> {
 #[inline]
 pub fn constant<E: PrimeCharacteristicRing>(c: u64) -> E {
     E::from_u64(c)
+}
+
+/// One step of a constraint program: how AIRs with many constraints evaluate them (an
+/// interpreter over a shared expression DAG instead of one huge generated function per
+/// builder, which compilers optimise in time that grows faster than its size).
+///
+/// Operands name earlier steps by index; leaves are columns (by scalar index in the row),
+/// public values (by index into the builder's public values) and constants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// The witness column at this row.
+    Local(u32),
+    /// The witness column at the next row.
+    Next(u32),
+    /// The fixed column at this row.
+    FixedLocal(u32),
+    /// The fixed column at the next row.
+    FixedNext(u32),
+    /// A public value.
+    Public(u32),
+    /// A constant, canonical modulo the Goldilocks prime.
+    Const(u64),
+    /// Sum of two steps.
+    Add(u32, u32),
+    /// Difference of two steps.
+    Sub(u32, u32),
+    /// Product of two steps.
+    Mul(u32, u32),
+    /// Negation of a step.
+    Neg(u32),
+}
+
+/// A constraint program: `ops` in evaluation order, and the steps asserted zero (`roots`, in
+/// constraint order).
+#[derive(Clone, Copy, Debug)]
+pub struct ConstraintProgram {
+    /// The steps.
+    pub ops: &'static [Op],
+    /// One step per constraint, in the order of the AIR's constraint table.
+    pub roots: &'static [u32],
+}
+
+impl ConstraintProgram {
+    /// Evaluates every step on `builder`'s current window and asserts the roots zero.
+    pub fn eval<AB: AirBuilder>(&self, builder: &mut AB) {
+        let main = builder.main();
+        let local = main.current_slice();
+        let next = main.next_slice();
+        let uses_fixed = self
+            .ops
+            .iter()
+            .any(|op| matches!(op, Op::FixedLocal(_) | Op::FixedNext(_)));
+        let preprocessed = if uses_fixed {
+            Some(builder.preprocessed().clone())
+        } else {
+            None
+        };
+        let (fixed_local, fixed_next): (&[AB::Var], &[AB::Var]) = match &preprocessed {
+            Some(p) => (p.current_slice(), p.next_slice()),
+            None => (&[], &[]),
+        };
+        let publics: Vec<AB::Expr> = builder
+            .public_values()
+            .iter()
+            .map(|&p| p.into())
+            .collect();
+        let mut vals: Vec<AB::Expr> = Vec::with_capacity(self.ops.len());
+        for op in self.ops {
+            let v = match *op {
+                Op::Local(i) => local[i as usize].into(),
+                Op::Next(i) => next[i as usize].into(),
+                Op::FixedLocal(i) => fixed_local[i as usize].into(),
+                Op::FixedNext(i) => fixed_next[i as usize].into(),
+                Op::Public(i) => publics[i as usize].clone(),
+                Op::Const(c) => AB::Expr::from_u64(c),
+                Op::Add(a, b) => vals[a as usize].clone() + vals[b as usize].clone(),
+                Op::Sub(a, b) => vals[a as usize].clone() - vals[b as usize].clone(),
+                Op::Mul(a, b) => vals[a as usize].clone() * vals[b as usize].clone(),
+                Op::Neg(a) => -vals[a as usize].clone(),
+            };
+            vals.push(v);
+        }
+        for &r in self.roots {
+            builder.assert_zero(vals[r as usize].clone());
+        }
+    }
 }

@@ -32,7 +32,7 @@ use crate::proof::Proof;
 use crate::prover::prove_traces;
 use crate::verifier::verify;
 use crate::witness::zisk::main::{self as main_sm, MainError, Step};
-use crate::witness::zisk::{arith, binary, binary_extension, mem, mem_align};
+use crate::witness::zisk::{arith, binary, binary_extension, keccakf, mem, mem_align};
 
 /// Number of proof-level public values: the 64 u32 output slots.
 pub const NUM_OUTPUTS: usize = OUTPUT_SLOTS;
@@ -368,12 +368,13 @@ impl Zkvm {
         arith::fill(&mut w, &ari)?;
 
         // Memory.
-        let (regions, aligned) = memory_accesses(rom, &steps, input)?;
+        let pass = memory_accesses(rom, &steps, input)?;
         let mem_rows = 1usize << opts.log_mem_rows;
-        for (region, accesses) in regions {
+        for (region, accesses) in pass.regions {
             mem::fill(&mut w, region, accesses, mem_rows.min(mem::MEM_N))?;
         }
-        mem_align::fill_crossing(&mut w, &aligned, mem_rows.min(MEM_ALIGN_N))?;
+        mem_align::fill_crossing(&mut w, &pass.aligned, mem_rows.min(MEM_ALIGN_N))?;
+        keccakf::fill(&mut w, &pass.keccak)?;
 
         let statement = w.finish();
         timings.fill = t.elapsed();
@@ -416,6 +417,9 @@ impl Zkvm {
     }
 }
 
+/// The precompiles that have a machine (the others are refused with [`ZkvmError::Precompile`]).
+const PROVEN_PRECOMPILES: [u8; 1] = [zisk_vm::ops::op::KECCAK];
+
 /// Records every step of a replayed chunk.
 struct Recorder<'a> {
     rom: &'a ZiskRom,
@@ -427,6 +431,7 @@ impl Observer for Recorder<'_> {
     fn on_step(&mut self, inst: &ExecInst, a: u64, b: u64, c: u64, flag: bool, _: &[u64; 32]) {
         let idx = self.rom.index_of(inst.pc).unwrap_or(0);
         if self.bad.is_none()
+            && !PROVEN_PRECOMPILES.contains(&inst.op)
             && matches!(
                 op_info(inst.op).map(|i| i.op_type),
                 Some(OpType::Precompile)
@@ -468,13 +473,16 @@ fn replay(emulator: &Emulator<'_>, rom: &ZiskRom, chunk: &Chunk) -> Result<Vec<S
 
 type RegionAccesses = Vec<(mem::Region, Vec<mem::MemAccess>)>;
 
+/// What the memory pass hands to the machines that read and write memory themselves.
+struct MemoryPass {
+    regions: RegionAccesses,
+    aligned: Vec<mem_align::CrossingAccess>,
+    keccak: Vec<keccakf::KeccakCall>,
+}
+
 /// Every memory access of the run, in step order: aligned words per region, and the sub-word
 /// or unaligned ones MemAlign proves (with the words they read and write).
-fn memory_accesses(
-    rom: &ZiskRom,
-    steps: &[Step],
-    input: &[u8],
-) -> Result<(RegionAccesses, Vec<mem_align::CrossingAccess>), ZkvmError> {
+fn memory_accesses(rom: &ZiskRom, steps: &[Step], input: &[u8]) -> Result<MemoryPass, ZkvmError> {
     let initial = Memory::new(input, &rom.ro_regions)?;
     let mut image: HashMap<u64, u64> = HashMap::new();
     let mut regions: Vec<(mem::Region, Vec<mem::MemAccess>)> =
@@ -483,6 +491,7 @@ fn memory_accesses(
             .map(|r| (r, Vec::new()))
             .collect();
     let mut aligned = Vec::new();
+    let mut keccak = Vec::new();
 
     let word = |addr: u64, image: &HashMap<u64, u64>| -> u64 {
         image
@@ -570,6 +579,25 @@ fn memory_accesses(
                 push(&mut regions, &mut image, t, addr, base + 1, false, s.b)?;
             }
         }
+        if inst.op == zisk_vm::ops::op::KECCAK {
+            // The precompile's own accesses: reads at slot 2, writes at slot 3 (zisk-spec §10.2).
+            let addr = s.b;
+            let mut call = keccakf::KeccakCall {
+                step: t,
+                addr,
+                input: [0; 25],
+            };
+            for (i, lane) in call.input.iter_mut().enumerate() {
+                let a = addr.wrapping_add(8 * i as u64);
+                *lane = word(a, &image);
+                push(&mut regions, &mut image, t, a, base + 2, false, *lane)?;
+            }
+            for (i, lane) in keccakf::output(&call).into_iter().enumerate() {
+                let a = addr.wrapping_add(8 * i as u64);
+                push(&mut regions, &mut image, t, a, base + 3, true, lane)?;
+            }
+            keccak.push(call);
+        }
         let value = if inst.store_pc {
             inst.paddr.wrapping_add(inst.jmp_offset2 as u64)
         } else {
@@ -606,5 +634,9 @@ fn memory_accesses(
             }
         }
     }
-    Ok((regions, aligned))
+    Ok(MemoryPass {
+        regions,
+        aligned,
+        keccak,
+    })
 }

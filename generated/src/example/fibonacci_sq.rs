@@ -16,7 +16,7 @@ pub const NUM_FIBONACCI_SQ_FIXED_COLS: usize = core::mem::size_of::<FibonacciSqF
 pub const NUM_FIBONACCI_SQ_PUBLIC_VALUES: usize = 3;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FibonacciSqRow<T> {
     /// `col witness bits(4) x` (example/fibonacci_sq.pil:16).
     pub x: T,
@@ -26,6 +26,16 @@ pub struct FibonacciSqRow<T> {
     pub b: T,
     /// `col witness bits(8) sq` (example/fibonacci_sq.pil:18).
     pub sq: T,
+}
+impl<T: Default> Default for FibonacciSqRow<T> {
+    fn default() -> Self {
+        Self {
+            x: T::default(),
+            a: T::default(),
+            b: T::default(),
+            sq: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<FibonacciSqRow<T>> for [T] {
     fn borrow(&self) -> &FibonacciSqRow<T> {
@@ -55,11 +65,16 @@ impl<T> core::borrow::BorrowMut<FibonacciSqRow<T>> for [T] {
 }
 /// One row of fixed columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(non_snake_case)]
 pub struct FibonacciSqFixedRow<T> {
     /// `col fixed L1` (example/fibonacci_sq.pil:15).
     pub L1: T,
+}
+impl<T: Default> Default for FibonacciSqFixedRow<T> {
+    fn default() -> Self {
+        Self { L1: T::default() }
+    }
 }
 impl<T> core::borrow::Borrow<FibonacciSqFixedRow<T>> for [T] {
     fn borrow(&self) -> &FibonacciSqFixedRow<T> {

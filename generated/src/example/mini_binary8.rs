@@ -16,7 +16,7 @@ pub const NUM_MINI_BINARY8_FIXED_COLS: usize = 0;
 pub const NUM_MINI_BINARY8_PUBLIC_VALUES: usize = 3;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MiniBinary8Row<T> {
     /// `col witness bits(2) op` (example/mini_binary.pil:7).
     pub op: T,
@@ -34,6 +34,20 @@ pub struct MiniBinary8Row<T> {
     pub b_packed: T,
     /// `col witness bits(16) c_packed` (example/mini_binary.pil:10).
     pub c_packed: T,
+}
+impl<T: Default> Default for MiniBinary8Row<T> {
+    fn default() -> Self {
+        Self {
+            op: T::default(),
+            a: core::array::from_fn(|_| T::default()),
+            b: core::array::from_fn(|_| T::default()),
+            c: core::array::from_fn(|_| T::default()),
+            sel: T::default(),
+            a_packed: T::default(),
+            b_packed: T::default(),
+            c_packed: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<MiniBinary8Row<T>> for [T] {
     fn borrow(&self) -> &MiniBinary8Row<T> {

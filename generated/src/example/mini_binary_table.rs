@@ -16,10 +16,17 @@ pub const NUM_MINI_BINARY_TABLE_FIXED_COLS: usize =
 pub const NUM_MINI_BINARY_TABLE_PUBLIC_VALUES: usize = 3;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MiniBinaryTableRow<T> {
     /// `col witness multiplicity` (example/mini_binary_table.pil:37).
     pub multiplicity: T,
+}
+impl<T: Default> Default for MiniBinaryTableRow<T> {
+    fn default() -> Self {
+        Self {
+            multiplicity: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<MiniBinaryTableRow<T>> for [T] {
     fn borrow(&self) -> &MiniBinaryTableRow<T> {
@@ -49,7 +56,7 @@ impl<T> core::borrow::BorrowMut<MiniBinaryTableRow<T>> for [T] {
 }
 /// One row of fixed columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(non_snake_case)]
 pub struct MiniBinaryTableFixedRow<T> {
     /// `col fixed A` (example/mini_binary_table.pil:29).
@@ -60,6 +67,16 @@ pub struct MiniBinaryTableFixedRow<T> {
     pub OP: T,
     /// `col fixed C` (example/mini_binary_table.pil:32).
     pub C: T,
+}
+impl<T: Default> Default for MiniBinaryTableFixedRow<T> {
+    fn default() -> Self {
+        Self {
+            A: T::default(),
+            B: T::default(),
+            OP: T::default(),
+            C: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<MiniBinaryTableFixedRow<T>> for [T] {
     fn borrow(&self) -> &MiniBinaryTableFixedRow<T> {

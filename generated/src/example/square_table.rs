@@ -15,10 +15,17 @@ pub const NUM_SQUARE_TABLE_FIXED_COLS: usize = core::mem::size_of::<SquareTableF
 pub const NUM_SQUARE_TABLE_PUBLIC_VALUES: usize = 3;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SquareTableRow<T> {
     /// `col witness multiplicity` (example/fibonacci_sq.pil:37).
     pub multiplicity: T,
+}
+impl<T: Default> Default for SquareTableRow<T> {
+    fn default() -> Self {
+        Self {
+            multiplicity: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<SquareTableRow<T>> for [T] {
     fn borrow(&self) -> &SquareTableRow<T> {
@@ -48,11 +55,16 @@ impl<T> core::borrow::BorrowMut<SquareTableRow<T>> for [T] {
 }
 /// One row of fixed columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(non_snake_case)]
 pub struct SquareTableFixedRow<T> {
     /// `col fixed X` (example/fibonacci_sq.pil:36).
     pub X: T,
+}
+impl<T: Default> Default for SquareTableFixedRow<T> {
+    fn default() -> Self {
+        Self { X: T::default() }
+    }
 }
 impl<T> core::borrow::Borrow<SquareTableFixedRow<T>> for [T] {
     fn borrow(&self) -> &SquareTableFixedRow<T> {

@@ -16,7 +16,7 @@ pub const NUM_ARITH_FIXED_COLS: usize = 0;
 pub const NUM_ARITH_PUBLIC_VALUES: usize = 64;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ArithRow<T> {
     /// `col witness bits(1) s_mulu` (zisk/arith.pil:60).
     pub s_mulu: T,
@@ -106,6 +106,56 @@ pub struct ArithRow<T> {
     pub c_hi: T,
     /// `col witness multiplicity` (zisk/arith.pil:80).
     pub multiplicity: T,
+}
+impl<T: Default> Default for ArithRow<T> {
+    fn default() -> Self {
+        Self {
+            s_mulu: T::default(),
+            s_muluh: T::default(),
+            s_mulsuh: T::default(),
+            s_mul: T::default(),
+            s_mulh: T::default(),
+            s_mul_w: T::default(),
+            s_divu: T::default(),
+            s_remu: T::default(),
+            s_div: T::default(),
+            s_rem: T::default(),
+            s_divu_w: T::default(),
+            s_remu_w: T::default(),
+            s_div_w: T::default(),
+            s_rem_w: T::default(),
+            x: core::array::from_fn(|_| T::default()),
+            y: core::array::from_fn(|_| T::default()),
+            r: core::array::from_fn(|_| T::default()),
+            l: core::array::from_fn(|_| T::default()),
+            h: core::array::from_fn(|_| T::default()),
+            cl: core::array::from_fn(|_| T::default()),
+            ch: core::array::from_fn(|_| T::default()),
+            s_x: T::default(),
+            n_x: T::default(),
+            s_y: T::default(),
+            n_y: T::default(),
+            s_r: T::default(),
+            n_r: T::default(),
+            s_l: T::default(),
+            n_l: T::default(),
+            y_top: T::default(),
+            l_top: T::default(),
+            c_sign: T::default(),
+            w_top: T::default(),
+            div0: T::default(),
+            ovf: T::default(),
+            d: core::array::from_fn(|_| T::default()),
+            dc: T::default(),
+            a_lo: T::default(),
+            a_hi: T::default(),
+            b_lo: T::default(),
+            b_hi: T::default(),
+            c_lo: T::default(),
+            c_hi: T::default(),
+            multiplicity: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<ArithRow<T>> for [T] {
     fn borrow(&self) -> &ArithRow<T> {

@@ -16,7 +16,7 @@ pub const NUM_BINARY_FIXED_COLS: usize = 0;
 pub const NUM_BINARY_PUBLIC_VALUES: usize = 64;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BinaryRow<T> {
     /// `col witness bits(1) s_minu` (zisk/binary.pil:25).
     pub s_minu: T,
@@ -92,6 +92,49 @@ pub struct BinaryRow<T> {
     pub mm64: T,
     /// `col witness multiplicity` (zisk/binary.pil:34).
     pub multiplicity: T,
+}
+impl<T: Default> Default for BinaryRow<T> {
+    fn default() -> Self {
+        Self {
+            s_minu: T::default(),
+            s_min: T::default(),
+            s_maxu: T::default(),
+            s_max: T::default(),
+            s_ltu: T::default(),
+            s_lt: T::default(),
+            s_eq: T::default(),
+            s_add: T::default(),
+            s_sub: T::default(),
+            s_leu: T::default(),
+            s_le: T::default(),
+            s_and: T::default(),
+            s_or: T::default(),
+            s_xor: T::default(),
+            m32: T::default(),
+            a: core::array::from_fn(|_| T::default()),
+            b: core::array::from_fn(|_| T::default()),
+            c: core::array::from_fn(|_| T::default()),
+            r: core::array::from_fn(|_| T::default()),
+            a_bytes: core::array::from_fn(|_| T::default()),
+            b_bytes: core::array::from_fn(|_| T::default()),
+            c_bytes: core::array::from_fn(|_| T::default()),
+            flag: T::default(),
+            carry0: T::default(),
+            carry1: T::default(),
+            ltu: T::default(),
+            less: T::default(),
+            sa: T::default(),
+            sb: T::default(),
+            dsign: T::default(),
+            c_sign: T::default(),
+            eqf: T::default(),
+            pick_a: T::default(),
+            inv: T::default(),
+            as64: T::default(),
+            mm64: T::default(),
+            multiplicity: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<BinaryRow<T>> for [T] {
     fn borrow(&self) -> &BinaryRow<T> {

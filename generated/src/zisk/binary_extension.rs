@@ -16,7 +16,7 @@ pub const NUM_BINARY_EXTENSION_FIXED_COLS: usize = 0;
 pub const NUM_BINARY_EXTENSION_PUBLIC_VALUES: usize = 64;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BinaryExtensionRow<T> {
     /// `col witness bits(1) is_sll` (zisk/binary_extension.pil:40).
     pub is_sll: T,
@@ -78,6 +78,42 @@ pub struct BinaryExtensionRow<T> {
     pub c_lo: T,
     /// `col witness bits(32) c_hi` (zisk/binary_extension.pil:60).
     pub c_hi: T,
+}
+impl<T: Default> Default for BinaryExtensionRow<T> {
+    fn default() -> Self {
+        Self {
+            is_sll: T::default(),
+            is_srl: T::default(),
+            is_sra: T::default(),
+            is_sll_w: T::default(),
+            is_srl_w: T::default(),
+            is_sra_w: T::default(),
+            is_se_b: T::default(),
+            is_se_h: T::default(),
+            is_se_w: T::default(),
+            x: core::array::from_fn(|_| T::default()),
+            lo: core::array::from_fn(|_| T::default()),
+            hi: core::array::from_fn(|_| T::default()),
+            r: core::array::from_fn(|_| T::default()),
+            pow01: T::default(),
+            pow: T::default(),
+            q: core::array::from_fn(|_| T::default()),
+            s5: T::default(),
+            s_bit5: T::default(),
+            b_rest_lo: T::default(),
+            b_rest_hi: T::default(),
+            sign: T::default(),
+            top: T::default(),
+            res_lo: T::default(),
+            res_hi: T::default(),
+            a_lo: T::default(),
+            a_hi: T::default(),
+            b_lo: T::default(),
+            b_hi: T::default(),
+            c_lo: T::default(),
+            c_hi: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<BinaryExtensionRow<T>> for [T] {
     fn borrow(&self) -> &BinaryExtensionRow<T> {

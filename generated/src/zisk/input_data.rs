@@ -16,7 +16,7 @@ pub const NUM_INPUT_DATA_FIXED_COLS: usize = core::mem::size_of::<InputDataFixed
 pub const NUM_INPUT_DATA_PUBLIC_VALUES: usize = 74;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InputDataRow<T> {
     /// `col witness bits(29) addr_w` (zisk/mem.pil:38).
     pub addr_w: T,
@@ -44,6 +44,25 @@ pub struct InputDataRow<T> {
     pub a_hi: T,
     /// `col witness bits(16) v_chunk[4]` (zisk/mem.pil:103).
     pub v_chunk: [T; 4],
+}
+impl<T: Default> Default for InputDataRow<T> {
+    fn default() -> Self {
+        Self {
+            addr_w: T::default(),
+            step: T::default(),
+            wr: T::default(),
+            v_lo: T::default(),
+            v_hi: T::default(),
+            sel: T::default(),
+            same: T::default(),
+            keep: T::default(),
+            d_lo: T::default(),
+            d_hi: T::default(),
+            a_lo: T::default(),
+            a_hi: T::default(),
+            v_chunk: core::array::from_fn(|_| T::default()),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<InputDataRow<T>> for [T] {
     fn borrow(&self) -> &InputDataRow<T> {
@@ -73,11 +92,16 @@ impl<T> core::borrow::BorrowMut<InputDataRow<T>> for [T] {
 }
 /// One row of fixed columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(non_snake_case)]
 pub struct InputDataFixedRow<T> {
     /// `col fixed L1` (zisk/mem.pil:35).
     pub L1: T,
+}
+impl<T: Default> Default for InputDataFixedRow<T> {
+    fn default() -> Self {
+        Self { L1: T::default() }
+    }
 }
 impl<T> core::borrow::Borrow<InputDataFixedRow<T>> for [T] {
     fn borrow(&self) -> &InputDataFixedRow<T> {

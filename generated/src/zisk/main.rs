@@ -16,7 +16,7 @@ pub const NUM_MAIN_FIXED_COLS: usize = core::mem::size_of::<MainFixedRow<u8>>();
 pub const NUM_MAIN_PUBLIC_VALUES: usize = 74;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MainRow<T> {
     /// `col witness pc` (zisk/main.pil:36).
     pub pc: T,
@@ -101,6 +101,53 @@ pub struct MainRow<T> {
     /// `col witness st_hi` (zisk/main.pil:47).
     pub st_hi: T,
 }
+impl<T: Default> Default for MainRow<T> {
+    fn default() -> Self {
+        Self {
+            pc: T::default(),
+            a_offset_imm0: T::default(),
+            a_imm1: T::default(),
+            b_offset_imm0: T::default(),
+            b_imm1: T::default(),
+            ind_width: T::default(),
+            op: T::default(),
+            store_offset: T::default(),
+            jmp_offset1: T::default(),
+            jmp_offset2: T::default(),
+            a_src_imm: T::default(),
+            a_src_mem: T::default(),
+            is_precompiled: T::default(),
+            b_src_imm: T::default(),
+            b_src_mem: T::default(),
+            is_external_op: T::default(),
+            store_pc: T::default(),
+            store_mem: T::default(),
+            store_ind: T::default(),
+            set_pc: T::default(),
+            m32: T::default(),
+            b_src_ind: T::default(),
+            a_src_reg: T::default(),
+            b_src_reg: T::default(),
+            store_reg: T::default(),
+            a_lo: T::default(),
+            a_hi: T::default(),
+            b_lo: T::default(),
+            b_hi: T::default(),
+            c_lo: T::default(),
+            c_hi: T::default(),
+            flag: T::default(),
+            step: T::default(),
+            next_pc: T::default(),
+            addr_a: T::default(),
+            addr_b: T::default(),
+            addr_c: T::default(),
+            bytes_b: T::default(),
+            bytes_c: T::default(),
+            st_lo: T::default(),
+            st_hi: T::default(),
+        }
+    }
+}
 impl<T> core::borrow::Borrow<MainRow<T>> for [T] {
     fn borrow(&self) -> &MainRow<T> {
         assert_eq!(self.len(), core::mem::size_of::<MainRow<u8>>(), "row width");
@@ -121,11 +168,16 @@ impl<T> core::borrow::BorrowMut<MainRow<T>> for [T] {
 }
 /// One row of fixed columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(non_snake_case)]
 pub struct MainFixedRow<T> {
     /// `col fixed L1` (zisk/main.pil:33).
     pub L1: T,
+}
+impl<T: Default> Default for MainFixedRow<T> {
+    fn default() -> Self {
+        Self { L1: T::default() }
+    }
 }
 impl<T> core::borrow::Borrow<MainFixedRow<T>> for [T] {
     fn borrow(&self) -> &MainFixedRow<T> {

@@ -16,7 +16,7 @@ pub const NUM_MEM_ALIGN_FIXED_COLS: usize = 0;
 pub const NUM_MEM_ALIGN_PUBLIC_VALUES: usize = 64;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MemAlignRow<T> {
     /// `col witness bits(1) off[8]` (zisk/mem_align.pil:27).
     pub off: [T; 8],
@@ -44,6 +44,25 @@ pub struct MemAlignRow<T> {
     pub new: [T; 16],
     /// `col witness bits(8) v[8]` (zisk/mem_align.pil:38).
     pub v: [T; 8],
+}
+impl<T: Default> Default for MemAlignRow<T> {
+    fn default() -> Self {
+        Self {
+            off: core::array::from_fn(|_| T::default()),
+            w1: T::default(),
+            w2: T::default(),
+            w4: T::default(),
+            w8: T::default(),
+            is_write: T::default(),
+            cross: T::default(),
+            cross_w: T::default(),
+            aw: core::array::from_fn(|_| T::default()),
+            step: T::default(),
+            old: core::array::from_fn(|_| T::default()),
+            new: core::array::from_fn(|_| T::default()),
+            v: core::array::from_fn(|_| T::default()),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<MemAlignRow<T>> for [T] {
     fn borrow(&self) -> &MemAlignRow<T> {

@@ -9,6 +9,7 @@ pub mod binary;
 pub mod binary_extension;
 pub mod binary_table;
 pub mod input_data;
+pub mod keccakf;
 pub mod main;
 pub mod mem_align;
 pub mod ram_mem;
@@ -29,6 +30,8 @@ pub enum AirId {
     Binary,
     /// `BinaryExtension`.
     BinaryExtension,
+    /// `Keccakf`.
+    Keccakf,
     /// `Main`.
     Main,
     /// `RamMem`.
@@ -49,6 +52,7 @@ impl AirId {
         AirId::BinaryTable,
         AirId::Binary,
         AirId::BinaryExtension,
+        AirId::Keccakf,
         AirId::Main,
         AirId::RamMem,
         AirId::RomData,
@@ -63,6 +67,7 @@ impl AirId {
             AirId::BinaryTable => "BinaryTable",
             AirId::Binary => "Binary",
             AirId::BinaryExtension => "BinaryExtension",
+            AirId::Keccakf => "Keccakf",
             AirId::Main => "Main",
             AirId::RamMem => "RamMem",
             AirId::RomData => "RomData",
@@ -78,6 +83,7 @@ impl AirId {
             AirId::BinaryTable => AnyAir::BinaryTable(binary_table::BinaryTableAir),
             AirId::Binary => AnyAir::Binary(binary::BinaryAir),
             AirId::BinaryExtension => AnyAir::BinaryExtension(binary_extension::BinaryExtensionAir),
+            AirId::Keccakf => AnyAir::Keccakf(keccakf::KeccakfAir),
             AirId::Main => AnyAir::Main(main::MainAir),
             AirId::RamMem => AnyAir::RamMem(ram_mem::RamMemAir),
             AirId::RomData => AnyAir::RomData(rom_data::RomDataAir),
@@ -98,6 +104,8 @@ pub enum AnyAir {
     Binary(binary::BinaryAir),
     /// The AIR `BinaryExtension`.
     BinaryExtension(binary_extension::BinaryExtensionAir),
+    /// The AIR `Keccakf`.
+    Keccakf(keccakf::KeccakfAir),
     /// The AIR `Main`.
     Main(main::MainAir),
     /// The AIR `RamMem`.
@@ -118,6 +126,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
             AnyAir::BinaryTable(air) => BaseAir::<F>::width(air),
             AnyAir::Binary(air) => BaseAir::<F>::width(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::width(air),
+            AnyAir::Keccakf(air) => BaseAir::<F>::width(air),
             AnyAir::Main(air) => BaseAir::<F>::width(air),
             AnyAir::RamMem(air) => BaseAir::<F>::width(air),
             AnyAir::RomData(air) => BaseAir::<F>::width(air),
@@ -132,6 +141,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
             AnyAir::BinaryTable(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::Binary(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::preprocessed_trace(air),
+            AnyAir::Keccakf(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::Main(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::RamMem(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::RomData(air) => BaseAir::<F>::preprocessed_trace(air),
@@ -146,6 +156,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
             AnyAir::BinaryTable(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::Binary(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::preprocessed_width(air),
+            AnyAir::Keccakf(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::Main(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::RamMem(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::RomData(air) => BaseAir::<F>::preprocessed_width(air),
@@ -160,6 +171,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
             AnyAir::BinaryTable(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::Binary(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::num_public_values(air),
+            AnyAir::Keccakf(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::Main(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::RamMem(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::RomData(air) => BaseAir::<F>::num_public_values(air),
@@ -174,6 +186,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
             AnyAir::BinaryTable(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::Binary(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::max_constraint_degree(air),
+            AnyAir::Keccakf(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::Main(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::RamMem(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::RomData(air) => BaseAir::<F>::max_constraint_degree(air),
@@ -188,6 +201,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
             AnyAir::BinaryTable(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::Binary(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::num_constraints(air),
+            AnyAir::Keccakf(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::Main(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::RamMem(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::RomData(air) => BaseAir::<F>::num_constraints(air),
@@ -204,6 +218,7 @@ impl<AB: AirBuilder<F: Field>> Air<AB> for AnyAir {
             AnyAir::BinaryTable(air) => air.eval(builder),
             AnyAir::Binary(air) => air.eval(builder),
             AnyAir::BinaryExtension(air) => air.eval(builder),
+            AnyAir::Keccakf(air) => air.eval(builder),
             AnyAir::Main(air) => air.eval(builder),
             AnyAir::RamMem(air) => air.eval(builder),
             AnyAir::RomData(air) => air.eval(builder),
@@ -220,6 +235,7 @@ impl PilAir for AnyAir {
             AnyAir::BinaryTable(air) => air.name(),
             AnyAir::Binary(air) => air.name(),
             AnyAir::BinaryExtension(air) => air.name(),
+            AnyAir::Keccakf(air) => air.name(),
             AnyAir::Main(air) => air.name(),
             AnyAir::RamMem(air) => air.name(),
             AnyAir::RomData(air) => air.name(),
@@ -234,6 +250,7 @@ impl PilAir for AnyAir {
             AnyAir::BinaryTable(air) => air.n(),
             AnyAir::Binary(air) => air.n(),
             AnyAir::BinaryExtension(air) => air.n(),
+            AnyAir::Keccakf(air) => air.n(),
             AnyAir::Main(air) => air.n(),
             AnyAir::RamMem(air) => air.n(),
             AnyAir::RomData(air) => air.n(),
@@ -248,6 +265,7 @@ impl PilAir for AnyAir {
             AnyAir::BinaryTable(air) => air.columns(),
             AnyAir::Binary(air) => air.columns(),
             AnyAir::BinaryExtension(air) => air.columns(),
+            AnyAir::Keccakf(air) => air.columns(),
             AnyAir::Main(air) => air.columns(),
             AnyAir::RamMem(air) => air.columns(),
             AnyAir::RomData(air) => air.columns(),
@@ -262,6 +280,7 @@ impl PilAir for AnyAir {
             AnyAir::BinaryTable(air) => air.fixed_columns(),
             AnyAir::Binary(air) => air.fixed_columns(),
             AnyAir::BinaryExtension(air) => air.fixed_columns(),
+            AnyAir::Keccakf(air) => air.fixed_columns(),
             AnyAir::Main(air) => air.fixed_columns(),
             AnyAir::RamMem(air) => air.fixed_columns(),
             AnyAir::RomData(air) => air.fixed_columns(),
@@ -276,6 +295,7 @@ impl PilAir for AnyAir {
             AnyAir::BinaryTable(air) => air.public_value_names(),
             AnyAir::Binary(air) => air.public_value_names(),
             AnyAir::BinaryExtension(air) => air.public_value_names(),
+            AnyAir::Keccakf(air) => air.public_value_names(),
             AnyAir::Main(air) => air.public_value_names(),
             AnyAir::RamMem(air) => air.public_value_names(),
             AnyAir::RomData(air) => air.public_value_names(),
@@ -290,6 +310,7 @@ impl PilAir for AnyAir {
             AnyAir::BinaryTable(air) => air.constraints(),
             AnyAir::Binary(air) => air.constraints(),
             AnyAir::BinaryExtension(air) => air.constraints(),
+            AnyAir::Keccakf(air) => air.constraints(),
             AnyAir::Main(air) => air.constraints(),
             AnyAir::RamMem(air) => air.constraints(),
             AnyAir::RomData(air) => air.constraints(),
@@ -304,6 +325,7 @@ impl PilAir for AnyAir {
             AnyAir::BinaryTable(air) => air.interaction_infos(),
             AnyAir::Binary(air) => air.interaction_infos(),
             AnyAir::BinaryExtension(air) => air.interaction_infos(),
+            AnyAir::Keccakf(air) => air.interaction_infos(),
             AnyAir::Main(air) => air.interaction_infos(),
             AnyAir::RamMem(air) => air.interaction_infos(),
             AnyAir::RomData(air) => air.interaction_infos(),
@@ -318,6 +340,7 @@ impl PilAir for AnyAir {
             AnyAir::BinaryTable(air) => air.interactions(builder),
             AnyAir::Binary(air) => air.interactions(builder),
             AnyAir::BinaryExtension(air) => air.interactions(builder),
+            AnyAir::Keccakf(air) => air.interactions(builder),
             AnyAir::Main(air) => air.interactions(builder),
             AnyAir::RamMem(air) => air.interactions(builder),
             AnyAir::RomData(air) => air.interactions(builder),

@@ -16,7 +16,7 @@ pub const NUM_RAM_MEM_FIXED_COLS: usize = core::mem::size_of::<RamMemFixedRow<u8
 pub const NUM_RAM_MEM_PUBLIC_VALUES: usize = 74;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RamMemRow<T> {
     /// `col witness bits(29) addr_w` (zisk/mem.pil:38).
     pub addr_w: T,
@@ -42,6 +42,24 @@ pub struct RamMemRow<T> {
     pub a_lo: T,
     /// `col witness bits(16) a_hi` (zisk/mem.pil:49).
     pub a_hi: T,
+}
+impl<T: Default> Default for RamMemRow<T> {
+    fn default() -> Self {
+        Self {
+            addr_w: T::default(),
+            step: T::default(),
+            wr: T::default(),
+            v_lo: T::default(),
+            v_hi: T::default(),
+            sel: T::default(),
+            same: T::default(),
+            keep: T::default(),
+            d_lo: T::default(),
+            d_hi: T::default(),
+            a_lo: T::default(),
+            a_hi: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<RamMemRow<T>> for [T] {
     fn borrow(&self) -> &RamMemRow<T> {
@@ -71,11 +89,16 @@ impl<T> core::borrow::BorrowMut<RamMemRow<T>> for [T] {
 }
 /// One row of fixed columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(non_snake_case)]
 pub struct RamMemFixedRow<T> {
     /// `col fixed L1` (zisk/mem.pil:35).
     pub L1: T,
+}
+impl<T: Default> Default for RamMemFixedRow<T> {
+    fn default() -> Self {
+        Self { L1: T::default() }
+    }
 }
 impl<T> core::borrow::Borrow<RamMemFixedRow<T>> for [T] {
     fn borrow(&self) -> &RamMemFixedRow<T> {

@@ -15,10 +15,17 @@ pub const NUM_ROM_FIXED_COLS: usize = core::mem::size_of::<RomFixedRow<u8>>();
 pub const NUM_ROM_PUBLIC_VALUES: usize = 64;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RomRow<T> {
     /// `col witness multiplicity` (zisk/rom.pil:12).
     pub multiplicity: T,
+}
+impl<T: Default> Default for RomRow<T> {
+    fn default() -> Self {
+        Self {
+            multiplicity: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<RomRow<T>> for [T] {
     fn borrow(&self) -> &RomRow<T> {
@@ -40,7 +47,7 @@ impl<T> core::borrow::BorrowMut<RomRow<T>> for [T] {
 }
 /// One row of fixed columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(non_snake_case)]
 pub struct RomFixedRow<T> {
     /// `col fixed LINE` (zisk/rom.pil:10).
@@ -65,6 +72,23 @@ pub struct RomFixedRow<T> {
     pub JMP_OFFSET2: T,
     /// `col fixed FLAGS` (zisk/rom.pil:11).
     pub FLAGS: T,
+}
+impl<T: Default> Default for RomFixedRow<T> {
+    fn default() -> Self {
+        Self {
+            LINE: T::default(),
+            A_OFFSET_IMM0: T::default(),
+            A_IMM1: T::default(),
+            B_OFFSET_IMM0: T::default(),
+            B_IMM1: T::default(),
+            IND_WIDTH: T::default(),
+            OP: T::default(),
+            STORE_OFFSET: T::default(),
+            JMP_OFFSET1: T::default(),
+            JMP_OFFSET2: T::default(),
+            FLAGS: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<RomFixedRow<T>> for [T] {
     fn borrow(&self) -> &RomFixedRow<T> {

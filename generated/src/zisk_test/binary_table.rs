@@ -16,7 +16,7 @@ pub const NUM_BINARY_TABLE_FIXED_COLS: usize = core::mem::size_of::<BinaryTableF
 pub const NUM_BINARY_TABLE_PUBLIC_VALUES: usize = 0;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BinaryTableRow<T> {
     /// `col witness mul_and` (zisk/binary_table.pil:25).
     pub mul_and: T,
@@ -24,6 +24,15 @@ pub struct BinaryTableRow<T> {
     pub mul_or: T,
     /// `col witness mul_xor` (zisk/binary_table.pil:25).
     pub mul_xor: T,
+}
+impl<T: Default> Default for BinaryTableRow<T> {
+    fn default() -> Self {
+        Self {
+            mul_and: T::default(),
+            mul_or: T::default(),
+            mul_xor: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<BinaryTableRow<T>> for [T] {
     fn borrow(&self) -> &BinaryTableRow<T> {
@@ -53,7 +62,7 @@ impl<T> core::borrow::BorrowMut<BinaryTableRow<T>> for [T] {
 }
 /// One row of fixed columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(non_snake_case)]
 pub struct BinaryTableFixedRow<T> {
     /// `col fixed X` (zisk/binary_table.pil:16).
@@ -66,6 +75,17 @@ pub struct BinaryTableFixedRow<T> {
     pub OR: T,
     /// `col fixed XOR` (zisk/binary_table.pil:18).
     pub XOR: T,
+}
+impl<T: Default> Default for BinaryTableFixedRow<T> {
+    fn default() -> Self {
+        Self {
+            X: T::default(),
+            Y: T::default(),
+            AND: T::default(),
+            OR: T::default(),
+            XOR: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<BinaryTableFixedRow<T>> for [T] {
     fn borrow(&self) -> &BinaryTableFixedRow<T> {

@@ -16,7 +16,7 @@ pub const NUM_OPERATION_BUS_DRIVER_FIXED_COLS: usize = 0;
 pub const NUM_OPERATION_BUS_DRIVER_PUBLIC_VALUES: usize = 0;
 /// One row of witness columns, in declaration order.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OperationBusDriverRow<T> {
     /// `col witness bits(1) sel` (zisk_test/operation_bus_driver.pil:10).
     pub sel: T,
@@ -36,6 +36,21 @@ pub struct OperationBusDriverRow<T> {
     pub c_hi: T,
     /// `col witness flag` (zisk_test/operation_bus_driver.pil:11).
     pub flag: T,
+}
+impl<T: Default> Default for OperationBusDriverRow<T> {
+    fn default() -> Self {
+        Self {
+            sel: T::default(),
+            op: T::default(),
+            a_lo: T::default(),
+            a_hi: T::default(),
+            b_lo: T::default(),
+            b_hi: T::default(),
+            c_lo: T::default(),
+            c_hi: T::default(),
+            flag: T::default(),
+        }
+    }
 }
 impl<T> core::borrow::Borrow<OperationBusDriverRow<T>> for [T] {
     fn borrow(&self) -> &OperationBusDriverRow<T> {

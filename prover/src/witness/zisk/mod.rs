@@ -3,6 +3,7 @@
 pub mod arith;
 pub mod binary;
 pub mod binary_extension;
+pub mod keccakf;
 pub mod main;
 pub mod mem;
 pub mod mem_align;

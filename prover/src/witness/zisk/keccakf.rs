@@ -1,0 +1,189 @@
+//! Witness of the `Keccakf` precompile machine (`pil/zisk/keccakf.pil`): one 24-row block per
+//! `keccak` call, one row per round, the rounds computed here bit by bit as the PIL lays them out.
+
+use std::borrow::BorrowMut;
+
+use p3_field::PrimeCharacteristicRing;
+use p3_matrix::dense::RowMajorMatrix;
+use p3_maybe_rayon::prelude::*;
+use zisk_generated::zisk::keccakf::{KeccakfAir, KeccakfRow, KECCAKF_N, NUM_KECCAKF_COLS};
+use zisk_generated::zisk::AnyAir;
+
+use crate::config::Val;
+use crate::pil::{PilError, PilProgram, PilWitness};
+
+/// Rows per call: one per round.
+pub const ROUNDS: usize = 24;
+
+/// Calls per instance at the largest height (the last rows hold a partial, inactive block).
+pub const CALLS_PER_INSTANCE: usize = KECCAKF_N / ROUNDS;
+
+/// The 24 round constants of iota (FIPS 202 §3.2.5).
+const RC: [u64; ROUNDS] = [
+    0x0000_0000_0000_0001,
+    0x0000_0000_0000_8082,
+    0x8000_0000_0000_808a,
+    0x8000_0000_8000_8000,
+    0x0000_0000_0000_808b,
+    0x0000_0000_8000_0001,
+    0x8000_0000_8000_8081,
+    0x8000_0000_0000_8009,
+    0x0000_0000_0000_008a,
+    0x0000_0000_0000_0088,
+    0x0000_0000_8000_8009,
+    0x0000_0000_8000_000a,
+    0x0000_0000_8000_808b,
+    0x8000_0000_0000_008b,
+    0x8000_0000_0000_8089,
+    0x8000_0000_0000_8003,
+    0x8000_0000_0000_8002,
+    0x8000_0000_0000_0080,
+    0x0000_0000_0000_800a,
+    0x8000_0000_8000_000a,
+    0x8000_0000_8000_8081,
+    0x8000_0000_0000_8080,
+    0x0000_0000_8000_0001,
+    0x8000_0000_8000_8008,
+];
+
+/// Rotation offsets of rho, by lane `x + 5y`.
+const RHO: [u32; 25] = [
+    0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14,
+];
+
+/// One `keccak` call: Main's step, the state's address and the 25 lanes it reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeccakCall {
+    /// Main's step of the call.
+    pub step: u64,
+    /// Address of the state (Main's `b`).
+    pub addr: u64,
+    /// The state read from memory, lane `(x, y)` at `x + 5y`.
+    pub input: [u64; 25],
+}
+
+fn limbs(v: u64) -> [Val; 4] {
+    std::array::from_fn(|l| Val::from_u64((v >> (16 * l)) & 0xffff))
+}
+
+fn bit(v: u64, z: usize) -> Val {
+    Val::from_u64((v >> z) & 1)
+}
+
+/// Fills the row of round `round` from its input `state` and returns the round's output.
+fn fill_round(round: usize, state: &[u64; 25], row: &mut KeccakfRow<Val>) -> [u64; 25] {
+    let c: [u64; 5] = std::array::from_fn(|x| {
+        state[x] ^ state[x + 5] ^ state[x + 10] ^ state[x + 15] ^ state[x + 20]
+    });
+    let d: [u64; 5] = std::array::from_fn(|x| c[(x + 4) % 5] ^ c[(x + 1) % 5].rotate_left(1));
+    let a_prime: [u64; 25] = std::array::from_fn(|i| state[i] ^ d[i % 5]);
+    let mut b = [0u64; 25];
+    for x in 0..5 {
+        for y in 0..5 {
+            let i = x + 5 * y;
+            b[y + 5 * ((2 * x + 3 * y) % 5)] = a_prime[i].rotate_left(RHO[i]);
+        }
+    }
+    let a_pp: [u64; 25] = std::array::from_fn(|j| {
+        let (x, y) = (j % 5, j / 5);
+        b[j] ^ (!b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y])
+    });
+    let mut out = a_pp;
+    out[0] ^= RC[round];
+
+    for i in 0..25 {
+        row.a[i] = limbs(state[i]);
+        row.a_pp[i] = limbs(a_pp[i]);
+        for z in 0..64 {
+            row.a_prime[i][z] = bit(a_prime[i], z);
+        }
+    }
+    for x in 0..5 {
+        for z in 0..64 {
+            row.c[x][z] = bit(c[x], z);
+            row.c_prime[x][z] = bit(c[x] ^ d[x], z);
+        }
+    }
+    for z in 0..64 {
+        row.a_pp0_bits[z] = bit(a_pp[0], z);
+    }
+    row.a_ppp0 = limbs(out[0]);
+    out
+}
+
+/// Fills the 24 rows of one block (`rows.len()` may be shorter: the trace's partial last block).
+fn fill_block(call: Option<&KeccakCall>, rows: &mut [Val]) {
+    let (state, step, addr, active) = match call {
+        Some(c) => (c.input, c.step, c.addr, true),
+        None => ([0u64; 25], 0, 0, false),
+    };
+    let mut state = state;
+    for (round, slot) in rows.chunks_exact_mut(NUM_KECCAKF_COLS).enumerate() {
+        let row: &mut KeccakfRow<Val> = slot.borrow_mut();
+        state = fill_round(round, &state, row);
+        row.addr = Val::from_u64(addr);
+        row.step = Val::from_u64(step);
+        row.active = Val::from_bool(active);
+        row.do_read = Val::from_bool(active && round == 0);
+        row.do_write = Val::from_bool(active && round == ROUNDS - 1);
+    }
+}
+
+/// The trace of up to [`CALLS_PER_INSTANCE`] calls, as short as they allow.
+pub fn keccakf_trace(calls: &[KeccakCall]) -> RowMajorMatrix<Val> {
+    let height = crate::pil::instance_height(calls.len() * ROUNDS);
+    let mut values = vec![Val::ZERO; height * NUM_KECCAKF_COLS];
+    values
+        .par_chunks_mut(ROUNDS * NUM_KECCAKF_COLS)
+        .enumerate()
+        .for_each(|(k, block)| fill_block(calls.get(k), block));
+    RowMajorMatrix::new(values, NUM_KECCAKF_COLS)
+}
+
+/// The 25 lanes written back by `call`.
+pub fn output(call: &KeccakCall) -> [u64; 25] {
+    let mut state = call.input;
+    permute(&mut state);
+    state
+}
+
+/// Keccak-f\[1600\] by the same round function the trace uses.
+fn permute(state: &mut [u64; 25]) {
+    let mut row = KeccakfRow::<Val>::default();
+    for round in 0..ROUNDS {
+        *state = fill_round(round, state, &mut row);
+    }
+}
+
+/// Adds the `Keccakf` instances of `calls` to `witness`, as the AIR `keccakf` of any program
+/// that contains `pil/zisk/keccakf.pil`.
+pub fn fill_as<A: PilProgram>(
+    witness: &mut PilWitness<'_, A>,
+    keccakf: &A,
+    calls: &[KeccakCall],
+) -> Result<(), PilError> {
+    for chunk in calls.chunks(CALLS_PER_INSTANCE) {
+        witness.push(keccakf, keccakf_trace(chunk), &[])?;
+    }
+    Ok(())
+}
+
+/// [`fill_as`] for the zkVM program.
+pub fn fill(witness: &mut PilWitness<'_, AnyAir>, calls: &[KeccakCall]) -> Result<(), PilError> {
+    fill_as(witness, &AnyAir::Keccakf(KeccakfAir), calls)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_function_is_keccak_f() {
+        let mut state: [u64; 25] =
+            std::array::from_fn(|i| (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let mut expected = state;
+        zisk_precompiles::keccak_f(&mut expected);
+        permute(&mut state);
+        assert_eq!(state, expected);
+    }
+}
