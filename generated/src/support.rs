@@ -753,6 +753,10 @@ pub struct ConstraintProgram {
     pub ops: &'static [Op],
     /// One step per constraint, in the order of the AIR's constraint table.
     pub roots: &'static [u32],
+    /// Whether some step reads a fixed column.
+    pub uses_fixed: bool,
+    /// Whether some step reads a public value.
+    pub uses_publics: bool,
 }
 impl ConstraintProgram {
     /// Evaluates every step on `builder`'s current window and asserts the roots zero.
@@ -760,11 +764,7 @@ impl ConstraintProgram {
         let main = builder.main();
         let local = main.current_slice();
         let next = main.next_slice();
-        let uses_fixed = self
-            .ops
-            .iter()
-            .any(|op| matches!(op, Op::FixedLocal(_) | Op::FixedNext(_)));
-        let preprocessed = if uses_fixed {
+        let preprocessed = if self.uses_fixed {
             Some(builder.preprocessed().clone())
         } else {
             None
@@ -773,7 +773,11 @@ impl ConstraintProgram {
             Some(p) => (p.current_slice(), p.next_slice()),
             None => (&[], &[]),
         };
-        let publics: Vec<AB::Expr> = builder.public_values().iter().map(|&p| p.into()).collect();
+        let publics: Vec<AB::Expr> = if self.uses_publics {
+            builder.public_values().iter().map(|&p| p.into()).collect()
+        } else {
+            Vec::new()
+        };
         let mut vals: Vec<AB::Expr> = Vec::with_capacity(self.ops.len());
         for op in self.ops {
             let v = match *op {

@@ -911,6 +911,14 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
         let program_const = names.konst("{}_PROGRAM");
         let mut lowering = Lowering::new(&ctx);
         let roots: Vec<u32> = program_exprs.iter().map(|e| lowering.lower(e)).collect();
+        let uses_fixed = lowering
+            .ops
+            .iter()
+            .any(|op| matches!(op, ProgramOp::FixedLocal(_) | ProgramOp::FixedNext(_)));
+        let uses_publics = lowering
+            .ops
+            .iter()
+            .any(|op| matches!(op, ProgramOp::Public(_)));
         let ops = lowering.ops.iter().map(op_tokens);
         eval_parts = quote! {
             /// The constraints as a program over a shared expression DAG (one root per
@@ -921,6 +929,8 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
                     &[#(#ops),*]
                 },
                 roots: &[#(#roots),*],
+                uses_fixed: #uses_fixed,
+                uses_publics: #uses_publics,
             };
         };
         (quote! { #program_const.eval(builder); }, quote! {})

@@ -85984,6 +85984,8 @@ pub const KECCAKF_PROGRAM: crate::support::ConstraintProgram = crate::support::C
         48725u32, 48725u32, 48725u32, 48725u32, 48725u32, 48725u32, 48725u32, 48725u32, 48725u32,
         48725u32, 48725u32, 48725u32, 48725u32, 48725u32, 48725u32, 48725u32, 48725u32, 48725u32,
     ],
+    uses_fixed: true,
+    uses_publics: false,
 };
 impl crate::support::PilAir for KeccakfAir {
     fn name(&self) -> &'static str {
