@@ -3,6 +3,7 @@
 //!
 //! Prints steps, instances, committed cells, the time of each phase (key setup, ROM setup,
 //! emulation, replay, witness fill, prove, verify), proof size and peak memory (VmHWM).
+//! With `RUST_LOG` (e.g. `zisk_prover=info`) the prover's per-instance timings go to stderr.
 
 use std::time::Instant;
 
@@ -25,6 +26,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut opts = ZkvmOptions::default();
     if let Some(k) = args.get(2) {
         opts.log_main_rows = k.parse()?;
+    }
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
     }
     let zkvm = Zkvm::new();
     let t = Instant::now();
