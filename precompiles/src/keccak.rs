@@ -2,8 +2,9 @@
 //!
 //! Lane `(x, y)` is `state[x + 5y]`, as in the standard and in every sponge built on it.
 
-/// The 24 round constants of the iota step.
-const RC: [u64; 24] = [
+/// The 24 round constants of the iota step (the Keccakf machine's fixed columns and witness use
+/// them too).
+pub const RC: [u64; 24] = [
     0x0000_0000_0000_0001,
     0x0000_0000_0000_8082,
     0x8000_0000_0000_808a,
@@ -31,7 +32,7 @@ const RC: [u64; 24] = [
 ];
 
 /// Rotation offsets of the rho step, indexed by lane `x + 5y`.
-const RHO: [u32; 25] = [
+pub const RHO: [u32; 25] = [
     0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14,
 ];
 

@@ -8,6 +8,7 @@ use p3_matrix::dense::RowMajorMatrix;
 use p3_maybe_rayon::prelude::*;
 use zisk_generated::zisk::keccakf::{KeccakfAir, KeccakfRow, KECCAKF_N, NUM_KECCAKF_COLS};
 use zisk_generated::zisk::AnyAir;
+use zisk_precompiles::keccak::{RC, RHO};
 
 use crate::config::Val;
 use crate::pil::{PilError, PilProgram, PilWitness};
@@ -17,39 +18,6 @@ pub const ROUNDS: usize = 24;
 
 /// Calls per instance at the largest height (the last rows hold a partial, inactive block).
 pub const CALLS_PER_INSTANCE: usize = KECCAKF_N / ROUNDS;
-
-/// The 24 round constants of iota (FIPS 202 §3.2.5).
-const RC: [u64; ROUNDS] = [
-    0x0000_0000_0000_0001,
-    0x0000_0000_0000_8082,
-    0x8000_0000_0000_808a,
-    0x8000_0000_8000_8000,
-    0x0000_0000_0000_808b,
-    0x0000_0000_8000_0001,
-    0x8000_0000_8000_8081,
-    0x8000_0000_0000_8009,
-    0x0000_0000_0000_008a,
-    0x0000_0000_0000_0088,
-    0x0000_0000_8000_8009,
-    0x0000_0000_8000_000a,
-    0x0000_0000_8000_808b,
-    0x8000_0000_0000_008b,
-    0x8000_0000_0000_8089,
-    0x8000_0000_0000_8003,
-    0x8000_0000_0000_8002,
-    0x8000_0000_0000_0080,
-    0x0000_0000_0000_800a,
-    0x8000_0000_8000_000a,
-    0x8000_0000_8000_8081,
-    0x8000_0000_0000_8080,
-    0x0000_0000_8000_0001,
-    0x8000_0000_8000_8008,
-];
-
-/// Rotation offsets of rho, by lane `x + 5y`.
-const RHO: [u32; 25] = [
-    0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14,
-];
 
 /// One `keccak` call: Main's step, the state's address and the 25 lanes it reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
