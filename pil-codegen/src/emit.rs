@@ -180,8 +180,8 @@ pub fn row_borrow_impls(name: &syn::Ident) -> TokenStream {
     }
 }
 
-/// AIRs with more constraints than this evaluate them through a
-/// [`ConstraintProgram`](../templates/support.rs) instead of generated code.
+/// AIRs with more constraints than this evaluate them through a `support::ConstraintProgram`
+/// (templates/support.rs) instead of unrolled generated code.
 const PROGRAM_CONSTRAINTS: usize = 256;
 
 fn row_struct(name: &syn::Ident, groups: &[ColumnGroup], what: &str) -> TokenStream {
@@ -439,12 +439,12 @@ struct Lowering {
 }
 
 impl Lowering {
-    fn new(ctx: &ExprCtx<'_>) -> Self {
+    fn new(num_publics: usize, num_proofvals: usize) -> Self {
         Lowering {
             ops: Vec::new(),
             index: HashMap::new(),
-            num_publics: ctx.num_publics,
-            num_proofvals: ctx.num_proofvals,
+            num_publics,
+            num_proofvals,
         }
     }
 
@@ -909,7 +909,7 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
         // Large AIRs: a constraint program interpreted by `support::ConstraintProgram`, so
         // no builder gets one huge function to compile.
         let program_const = names.konst("{}_PROGRAM");
-        let mut lowering = Lowering::new(&ctx);
+        let mut lowering = Lowering::new(ctx.num_publics, ctx.num_proofvals);
         let roots: Vec<u32> = program_exprs.iter().map(|e| lowering.lower(e)).collect();
         let uses_fixed = lowering
             .ops
@@ -1423,6 +1423,43 @@ mod tests {
         assert_eq!(snake_case("SHA256f"), "sha256f");
         assert_eq!(camel_case("mem_align_byte"), "MemAlignByte");
         assert_eq!(camel_case("RomData"), "RomData");
+    }
+
+    /// Equal subexpressions become one step, operands precede their uses, and proofvals and
+    /// airvals are public values after the publics (the order `BaseAir` gives them).
+    #[test]
+    fn lowering_shares_subexpressions_and_indexes_publics() {
+        let col = |index| Expr::Col {
+            kind: ColKind::Witness,
+            index,
+            offset: 0,
+        };
+        let next = Expr::Col {
+            kind: ColKind::Witness,
+            index: 1,
+            offset: 1,
+        };
+        let mul = Expr::Mul(Box::new(col(0)), Box::new(col(1)));
+        let e1 = Expr::Sub(Box::new(mul.clone()), Box::new(Expr::AirVal(0)));
+        let e2 = Expr::Add(Box::new(mul), Box::new(next));
+        let e3 = Expr::Neg(Box::new(Expr::ProofVal(1)));
+        let mut l = Lowering::new(3, 2);
+        let roots = [l.lower(&e1), l.lower(&e2), l.lower(&e3)];
+        assert_eq!(
+            l.ops,
+            vec![
+                ProgramOp::Local(0),
+                ProgramOp::Local(1),
+                ProgramOp::Mul(0, 1),
+                ProgramOp::Public(5),
+                ProgramOp::Sub(2, 3),
+                ProgramOp::Next(1),
+                ProgramOp::Add(2, 5),
+                ProgramOp::Public(4),
+                ProgramOp::Neg(7),
+            ]
+        );
+        assert_eq!(roots, [4, 6, 8]);
     }
 
     #[test]

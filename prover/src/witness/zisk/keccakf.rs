@@ -11,7 +11,7 @@ use zisk_generated::zisk::AnyAir;
 use zisk_precompiles::keccak::{RC, RHO};
 
 use crate::config::Val;
-use crate::pil::{PilError, PilProgram, PilWitness};
+use crate::pil::{PilError, PilWitness};
 
 /// Rows per call: one per round.
 pub const ROUNDS: usize = 24;
@@ -108,50 +108,58 @@ pub fn keccakf_trace(calls: &[KeccakCall]) -> RowMajorMatrix<Val> {
     RowMajorMatrix::new(values, NUM_KECCAKF_COLS)
 }
 
-/// The 25 lanes written back by `call`.
+/// The 25 lanes written back by `call` (the host permutation; the trace recomputes it round by
+/// round, and the AIR checks that the two agree through the memory bus).
 pub fn output(call: &KeccakCall) -> [u64; 25] {
     let mut state = call.input;
-    permute(&mut state);
+    zisk_precompiles::keccak_f(&mut state);
     state
 }
 
-/// Keccak-f\[1600\] by the same round function the trace uses.
-fn permute(state: &mut [u64; 25]) {
-    let mut row = KeccakfRow::<Val>::default();
-    for round in 0..ROUNDS {
-        *state = fill_round(round, state, &mut row);
-    }
-}
-
-/// Adds the `Keccakf` instances of `calls` to `witness`, as the AIR `keccakf` of any program
-/// that contains `pil/zisk/keccakf.pil`.
-pub fn fill_as<A: PilProgram>(
-    witness: &mut PilWitness<'_, A>,
-    keccakf: &A,
-    calls: &[KeccakCall],
-) -> Result<(), PilError> {
+/// Adds the `Keccakf` instances of `calls` to `witness`.
+pub fn fill(witness: &mut PilWitness<'_, AnyAir>, calls: &[KeccakCall]) -> Result<(), PilError> {
     for chunk in calls.chunks(CALLS_PER_INSTANCE) {
-        witness.push(keccakf, keccakf_trace(chunk), &[])?;
+        witness.push(&AnyAir::Keccakf(KeccakfAir), keccakf_trace(chunk), &[])?;
     }
     Ok(())
 }
 
-/// [`fill_as`] for the zkVM program.
-pub fn fill(witness: &mut PilWitness<'_, AnyAir>, calls: &[KeccakCall]) -> Result<(), PilError> {
-    fill_as(witness, &AnyAir::Keccakf(KeccakfAir), calls)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::borrow::Borrow;
+
+    use p3_field::PrimeField64;
+
     use super::*;
 
+    fn lane(limbs: &[Val; 4]) -> u64 {
+        limbs
+            .iter()
+            .rev()
+            .fold(0, |acc, l| (acc << 16) | l.as_canonical_u64())
+    }
+
+    /// The block of one call starts from its input and ends on keccak-f of it (the host
+    /// permutation of `zisk-precompiles`), and the padding block after it is inactive.
     #[test]
-    fn round_function_is_keccak_f() {
-        let mut state: [u64; 25] =
-            std::array::from_fn(|i| (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
-        let mut expected = state;
-        zisk_precompiles::keccak_f(&mut expected);
-        permute(&mut state);
-        assert_eq!(state, expected);
+    fn block_computes_keccak_f() {
+        let call = KeccakCall {
+            step: 7,
+            addr: 0x1000,
+            input: std::array::from_fn(|i| (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)),
+        };
+        let trace = keccakf_trace(&[call]);
+        let row = |r: usize| -> &KeccakfRow<Val> {
+            trace.values[r * NUM_KECCAKF_COLS..][..NUM_KECCAKF_COLS].borrow()
+        };
+        let first: [u64; 25] = std::array::from_fn(|i| lane(&row(0).a[i]));
+        assert_eq!(first, call.input);
+        let last = row(ROUNDS - 1);
+        let mut written: [u64; 25] = std::array::from_fn(|i| lane(&last.a_pp[i]));
+        written[0] = lane(&last.a_ppp0);
+        assert_eq!(written, output(&call));
+        assert_eq!(last.do_write, Val::ONE);
+        assert_eq!(row(0).do_read, Val::ONE);
+        assert_eq!(row(ROUNDS).active, Val::ZERO);
     }
 }
