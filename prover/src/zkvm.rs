@@ -32,7 +32,7 @@ use crate::proof::Proof;
 use crate::prover::prove_traces;
 use crate::verifier::verify;
 use crate::witness::zisk::main::{self as main_sm, MainError, Step};
-use crate::witness::zisk::{arith, binary, binary_extension, keccakf, mem, mem_align};
+use crate::witness::zisk::{arith, binary, binary_extension, keccakf, mem, mem_align, sha256f};
 
 /// Number of proof-level public values: the 64 u32 output slots.
 pub const NUM_OUTPUTS: usize = OUTPUT_SLOTS;
@@ -54,6 +54,14 @@ pub enum ZkvmError {
         /// Its pc.
         pc: u64,
         /// The opcode's name.
+        name: &'static str,
+    },
+    /// A precompile call whose operands share a memory word (each word is read once per step).
+    #[error("step {step}: the operands of `{name}` overlap in memory, which cannot be proven")]
+    OverlappingOperands {
+        /// The step.
+        step: u64,
+        /// The precompile's name.
         name: &'static str,
     },
     /// Main or Rom.
@@ -375,6 +383,7 @@ impl Zkvm {
         }
         mem_align::fill_crossing(&mut w, &pass.aligned, mem_rows.min(MEM_ALIGN_N))?;
         keccakf::fill(&mut w, &pass.keccak)?;
+        sha256f::fill(&mut w, &pass.sha256)?;
 
         let statement = w.finish();
         timings.fill = t.elapsed();
@@ -418,7 +427,7 @@ impl Zkvm {
 }
 
 /// The precompiles that have a machine (the others are refused with [`ZkvmError::Precompile`]).
-const PROVEN_PRECOMPILES: [u8; 1] = [zisk_vm::ops::op::KECCAK];
+const PROVEN_PRECOMPILES: [u8; 2] = [zisk_vm::ops::op::KECCAK, zisk_vm::ops::op::SHA256];
 
 /// Records every step of a replayed chunk.
 struct Recorder<'a> {
@@ -478,6 +487,7 @@ struct MemoryPass {
     regions: RegionAccesses,
     aligned: Vec<mem_align::CrossingAccess>,
     keccak: Vec<keccakf::KeccakCall>,
+    sha256: Vec<sha256f::Sha256Call>,
 }
 
 /// Every memory access of the run, in step order: aligned words per region, and the sub-word
@@ -492,6 +502,7 @@ fn memory_accesses(rom: &ZiskRom, steps: &[Step], input: &[u8]) -> Result<Memory
             .collect();
     let mut aligned = Vec::new();
     let mut keccak = Vec::new();
+    let mut sha256 = Vec::new();
 
     let word = |addr: u64, image: &HashMap<u64, u64>| -> u64 {
         image
@@ -598,6 +609,54 @@ fn memory_accesses(rom: &ZiskRom, steps: &[Step], input: &[u8]) -> Result<Memory
             }
             keccak.push(call);
         }
+        if inst.op == zisk_vm::ops::op::SHA256 {
+            // Reads of the pointers, the state and the block at slot 2, the state's write at
+            // slot 3 (as keccak). Mem proves each word once per step, so operands that share a
+            // word cannot be proven.
+            let addr = s.b;
+            let mut reads = Vec::with_capacity(14);
+            let [state_ptr, input_ptr] = [addr, addr.wrapping_add(8)].map(|a| word(a, &image));
+            reads.extend([addr, addr.wrapping_add(8)]);
+            let mut call = sha256f::Sha256Call {
+                step: t,
+                addr,
+                state_ptr,
+                input_ptr,
+                state: [0; 4],
+                input: [0; 8],
+            };
+            for (i, v) in call.state.iter_mut().enumerate() {
+                let a = state_ptr.wrapping_add(8 * i as u64);
+                *v = word(a, &image);
+                reads.push(a);
+            }
+            for (i, v) in call.input.iter_mut().enumerate() {
+                let a = input_ptr.wrapping_add(8 * i as u64);
+                *v = word(a, &image);
+                reads.push(a);
+            }
+            let mut sorted = reads.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            if sorted.len() != reads.len() {
+                return Err(ZkvmError::OverlappingOperands {
+                    step: t,
+                    name: "sha256",
+                });
+            }
+            let values = [state_ptr, input_ptr]
+                .into_iter()
+                .chain(call.state)
+                .chain(call.input);
+            for (a, v) in reads.into_iter().zip(values) {
+                push(&mut regions, &mut image, t, a, base + 2, false, v)?;
+            }
+            for (i, v) in call.output().into_iter().enumerate() {
+                let a = state_ptr.wrapping_add(8 * i as u64);
+                push(&mut regions, &mut image, t, a, base + 3, true, v)?;
+            }
+            sha256.push(call);
+        }
         let value = if inst.store_pc {
             inst.paddr.wrapping_add(inst.jmp_offset2 as u64)
         } else {
@@ -638,5 +697,6 @@ fn memory_accesses(rom: &ZiskRom, steps: &[Step], input: &[u8]) -> Result<Memory
         regions,
         aligned,
         keccak,
+        sha256,
     })
 }

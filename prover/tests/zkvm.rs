@@ -335,94 +335,165 @@ fn forged_witnesses_fail_verification() {
         .expect("honest proof");
 }
 
-/// The keccak-f precompile is proven: `keccak_accel` (the keccak example with `tiny-keccak`
-/// patched onto the precompile) gets the same hash as the plain example, its witness holds a
-/// `Keccakf` instance and passes every constraint, and it proves and verifies. Forgeries of
-/// the permutation's output, or of the call's step on every row of its block (the AIR's own
-/// constraints then hold but the bus tuples no longer match Main's and memory's), are rejected
-/// by `verify_constraints` and by verification.
-#[test]
-fn keccak_precompile_is_proven_and_forgeries_are_rejected() {
-    use zisk_generated::zisk::keccakf::KeccakfRow;
-    let (program, w) = witness(&example("keccak_accel"), &sha_input(3), &small());
-    assert_eq!(w.outputs[0], 0x356e_5a2c, "the plain example's first word");
+/// The column index of the field `f` picks in a generated row struct `R`.
+fn column<R: Default>(f: fn(&R) -> &Val) -> usize {
+    let probe = R::default();
+    (f(&probe) as *const Val as usize - &probe as *const R as usize) / std::mem::size_of::<Val>()
+}
+
+/// Runs the accelerated example `name` on `sha_input(3)`: its first output word is `out0` (the
+/// plain example's), the witness holds an instance of `air` and passes every constraint, and it
+/// proves and verifies. Returns what the forgery checks need.
+fn precompile_proves(
+    name: &str,
+    out0: u32,
+    air: &str,
+) -> (Program, ZkvmWitness, usize, ProvingKey, ProgramKey) {
+    let (program, w) = witness(&example(name), &sha_input(3), &small());
+    assert_eq!(w.outputs[0], out0, "{name}: the plain example's first word");
     check(&program, &w).unwrap_or_else(|e| panic!("{e}"));
     let airs = zkvm().airs();
     let inst = w
         .statement
         .instances
         .iter()
-        .position(|i| zisk_prover::ZiskAir::name(&airs[i.air_id]) == "Keccakf")
-        .expect("a Keccakf instance");
-
+        .position(|i| zisk_prover::ZiskAir::name(&airs[i.air_id]) == air)
+        .unwrap_or_else(|| panic!("a {air} instance"));
     let mut pk = base_key();
     let key = zkvm().add_program(&mut pk, &program).expect("rom setup");
     let proof = zkvm().prove(&pk, &w).expect("prove");
     zkvm()
         .verify(&pk.vk, &key, &proof, &w.outputs)
         .expect("honest proof");
+    (program, w, inst, pk, key)
+}
 
-    let width = w.statement.traces[inst].width();
-    let col = |f: fn(&KeccakfRow<Val>) -> &Val| {
-        let probe = KeccakfRow::<Val>::default();
-        (f(&probe) as *const Val as usize - &probe as *const KeccakfRow<Val> as usize)
-            / std::mem::size_of::<Val>()
-    };
-    // Each forgery: the cells (row-major indices) it adds one to.
-    let forgeries: [(&str, Vec<usize>); 2] = [
-        (
-            "wrong permutation output",
-            vec![23 * width + col(|r| &r.a_ppp0[0])],
-        ),
-        (
-            "wrong call step",
-            (0..24).map(|row| row * width + col(|r| &r.step)).collect(),
-        ),
-    ];
+/// Each forgery (the cells of instance `inst`, row-major, and what it adds to each) is
+/// rejected by `verify_constraints` and by verification of the proof made from it.
+fn forgeries_are_rejected(
+    (program, w, inst, pk, key): &(Program, ZkvmWitness, usize, ProvingKey, ProgramKey),
+    forgeries: &[(&str, Vec<(usize, Val)>)],
+) {
     for (what, cells) in forgeries {
         let mut traces = w.statement.traces.clone();
-        for cell in cells {
-            traces[inst].values[cell] += Val::ONE;
+        for &(cell, delta) in cells {
+            traces[*inst].values[cell] += delta;
         }
         assert!(
-            !check_with(&program, &w, inst, &traces[inst]),
+            !check_with(program, w, *inst, &traces[*inst]),
             "{what}: verify_constraints accepted it"
         );
         let s = &w.statement;
-        let proof = zisk_prover::prove_traces(&pk, airs, &s.instances, &s.public_values, &traces)
-            .expect("a well-shaped witness proves");
+        let proof =
+            zisk_prover::prove_traces(pk, zkvm().airs(), &s.instances, &s.public_values, &traces)
+                .expect("a well-shaped witness proves");
         assert!(
-            zkvm().verify(&pk.vk, &key, &proof, &w.outputs).is_err(),
+            zkvm().verify(&pk.vk, key, &proof, &w.outputs).is_err(),
             "{what}: the proof verified"
         );
     }
+}
 
-    // A seeded sample of single-cell changes in the Keccakf instance (the first, a middle and
-    // the last round of a call, and the trace's last row): none is accepted (the machine has
-    // no free cells; `docs/machines.md`).
+/// A seeded sample of single-cell changes at `rows` of instance `inst`: none is accepted (the
+/// precompile machines have no free cells in an active block; `docs/machines.md`).
+fn sampled_changes_are_rejected(program: &Program, w: &ZkvmWitness, inst: usize, rows: &[usize]) {
     use rand::{rngs::StdRng, Rng, SeedableRng};
     let mut rng = StdRng::seed_from_u64(7);
     let trace = &w.statement.traces[inst];
-    let rows = [0, 11, 23, trace.height() - 1];
+    let width = trace.width();
     let mut survivors = Vec::new();
     for _ in 0..120 {
         let (row, column) = (rows[rng.gen_range(0..rows.len())], rng.gen_range(0..width));
         let mut t = trace.clone();
         t.values[row * width + column] += Val::ONE;
-        if check_with(&program, &w, inst, &t) {
+        if check_with(program, w, inst, &t) {
             survivors.push(format!("row {row} col {column}"));
         }
     }
     assert!(survivors.is_empty(), "accepted changes: {survivors:?}");
 }
 
-/// A precompile without a machine yet (sha256-f in `sha_hasher_accel`) is refused with the
-/// step, pc and name, never proven on trust.
+/// The keccak-f precompile is proven: `keccak_accel` (the keccak example with `tiny-keccak`
+/// patched onto the precompile) gets the same hash as the plain example and proves. Forgeries
+/// of the permutation's output, or of the call's step on every row of its block (the AIR's own
+/// constraints then hold but the bus tuples no longer match Main's and memory's), are rejected
+/// by `verify_constraints` and by verification; so is a seeded sample of single-cell changes
+/// (the first, a middle and the last round of a call, and the trace's last row).
+#[test]
+fn keccak_precompile_is_proven_and_forgeries_are_rejected() {
+    use zisk_generated::zisk::keccakf::KeccakfRow;
+    let run = precompile_proves("keccak_accel", 0x356e_5a2c, "Keccakf");
+    let width = run.1.statement.traces[run.2].width();
+    forgeries_are_rejected(
+        &run,
+        &[
+            (
+                "wrong permutation output",
+                vec![(
+                    23 * width + column(|r: &KeccakfRow<Val>| &r.a_ppp0[0]),
+                    Val::ONE,
+                )],
+            ),
+            (
+                "wrong call step",
+                (0..24)
+                    .map(|row| {
+                        (
+                            row * width + column(|r: &KeccakfRow<Val>| &r.step),
+                            Val::ONE,
+                        )
+                    })
+                    .collect(),
+            ),
+        ],
+    );
+    let height = run.1.statement.traces[run.2].height();
+    sampled_changes_are_rejected(&run.0, &run.1, run.2, &[0, 11, 23, height - 1]);
+}
+
+/// The sha256-f precompile is proven: `sha_hasher_accel` (sha_hasher with `sha2` patched onto
+/// the precompile) gets the plain example's hash and proves. Rejected: a forged output word, a
+/// forged round (one bit of `a` after round 10), a forged message word read from memory, a
+/// forged pointer on every row of the block, and a seeded sample of single-cell changes (the
+/// first and a middle round, the final working variables, the output row).
+#[test]
+fn sha256_precompile_is_proven_and_forgeries_are_rejected() {
+    use zisk_generated::zisk::sha256f::Sha256fRow;
+    let run = precompile_proves("sha_hasher_accel", 0x1277_1355, "Sha256f");
+    let width = run.1.statement.traces[run.2].width();
+    let col = column::<Sha256fRow<Val>>;
+    // A bit flipped (it stays a bit, so only the round, output or bus constraints can object).
+    let flip = |cell: usize| {
+        let v = run.1.statement.traces[run.2].values[cell];
+        (cell, Val::ONE - v - v)
+    };
+    let every_row = |c: usize| (0..66).map(|row| (row * width + c, Val::ONE)).collect();
+    forgeries_are_rejected(
+        &run,
+        &[
+            (
+                "wrong output bit",
+                vec![flip(65 * width + col(|r| &r.s[3][7]))],
+            ),
+            (
+                "wrong working variable after round 10",
+                vec![flip(11 * width + col(|r| &r.s[0][5]))],
+            ),
+            ("wrong message word", vec![(col(|r| &r.w[3]), Val::ONE)]),
+            ("wrong state pointer", every_row(col(|r| &r.state_ptr))),
+            ("wrong call step", every_row(col(|r| &r.step))),
+        ],
+    );
+    sampled_changes_are_rejected(&run.0, &run.1, run.2, &[0, 30, 64, 65]);
+}
+
+/// A precompile without a machine yet (secp256k1 doubling in the `precompiles` example) is
+/// refused with the step, pc and name, never proven on trust.
 #[test]
 fn unproven_precompiles_are_refused() {
-    let program = Program::from_elf(&example("sha_hasher_accel")).expect("transpile");
+    let program = Program::from_elf(&example("precompiles")).expect("transpile");
     let err = zkvm()
-        .witness(&program, &sha_input(2), &small())
+        .witness(&program, &1u64.to_le_bytes(), &small())
         .err()
         .expect("refused");
     let text = err.to_string();
@@ -430,5 +501,5 @@ fn unproven_precompiles_are_refused() {
         text.contains("is a precompile, which cannot be proven yet"),
         "{text}"
     );
-    assert!(text.contains("sha256"), "{text}");
+    assert!(text.contains("secp256k1_dbl"), "{text}");
 }

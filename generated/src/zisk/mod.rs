@@ -15,6 +15,7 @@ pub mod mem_align;
 pub mod ram_mem;
 pub mod rom;
 pub mod rom_data;
+pub mod sha256f;
 use crate::support::{self, PilAir, PilProgramInfo};
 use p3_air::{Air, AirBuilder, BaseAir};
 use p3_field::{Field, PrimeCharacteristicRing};
@@ -44,6 +45,8 @@ pub enum AirId {
     MemAlign,
     /// `Rom`.
     Rom,
+    /// `Sha256f`.
+    Sha256f,
 }
 impl AirId {
     /// All AIRs, in instantiation order.
@@ -59,6 +62,7 @@ impl AirId {
         AirId::InputData,
         AirId::MemAlign,
         AirId::Rom,
+        AirId::Sha256f,
     ];
     /// The AIR's name.
     pub fn name(self) -> &'static str {
@@ -74,6 +78,7 @@ impl AirId {
             AirId::InputData => "InputData",
             AirId::MemAlign => "MemAlign",
             AirId::Rom => "Rom",
+            AirId::Sha256f => "Sha256f",
         }
     }
     /// The AIR itself.
@@ -90,6 +95,7 @@ impl AirId {
             AirId::InputData => AnyAir::InputData(input_data::InputDataAir),
             AirId::MemAlign => AnyAir::MemAlign(mem_align::MemAlignAir),
             AirId::Rom => AnyAir::Rom(rom::RomAir),
+            AirId::Sha256f => AnyAir::Sha256f(sha256f::Sha256fAir),
         }
     }
 }
@@ -118,6 +124,8 @@ pub enum AnyAir {
     MemAlign(mem_align::MemAlignAir),
     /// The AIR `Rom`.
     Rom(rom::RomAir),
+    /// The AIR `Sha256f`.
+    Sha256f(sha256f::Sha256fAir),
 }
 impl<F: Field> BaseAir<F> for AnyAir {
     fn width(&self) -> usize {
@@ -133,6 +141,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
             AnyAir::InputData(air) => BaseAir::<F>::width(air),
             AnyAir::MemAlign(air) => BaseAir::<F>::width(air),
             AnyAir::Rom(air) => BaseAir::<F>::width(air),
+            AnyAir::Sha256f(air) => BaseAir::<F>::width(air),
         }
     }
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<F>> {
@@ -148,6 +157,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
             AnyAir::InputData(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::MemAlign(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::Rom(air) => BaseAir::<F>::preprocessed_trace(air),
+            AnyAir::Sha256f(air) => BaseAir::<F>::preprocessed_trace(air),
         }
     }
     fn preprocessed_width(&self) -> usize {
@@ -163,6 +173,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
             AnyAir::InputData(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::MemAlign(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::Rom(air) => BaseAir::<F>::preprocessed_width(air),
+            AnyAir::Sha256f(air) => BaseAir::<F>::preprocessed_width(air),
         }
     }
     fn num_public_values(&self) -> usize {
@@ -178,6 +189,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
             AnyAir::InputData(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::MemAlign(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::Rom(air) => BaseAir::<F>::num_public_values(air),
+            AnyAir::Sha256f(air) => BaseAir::<F>::num_public_values(air),
         }
     }
     fn max_constraint_degree(&self) -> Option<usize> {
@@ -193,6 +205,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
             AnyAir::InputData(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::MemAlign(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::Rom(air) => BaseAir::<F>::max_constraint_degree(air),
+            AnyAir::Sha256f(air) => BaseAir::<F>::max_constraint_degree(air),
         }
     }
     fn num_constraints(&self) -> Option<usize> {
@@ -208,6 +221,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
             AnyAir::InputData(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::MemAlign(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::Rom(air) => BaseAir::<F>::num_constraints(air),
+            AnyAir::Sha256f(air) => BaseAir::<F>::num_constraints(air),
         }
     }
 }
@@ -225,6 +239,7 @@ impl<AB: AirBuilder<F: Field>> Air<AB> for AnyAir {
             AnyAir::InputData(air) => air.eval(builder),
             AnyAir::MemAlign(air) => air.eval(builder),
             AnyAir::Rom(air) => air.eval(builder),
+            AnyAir::Sha256f(air) => air.eval(builder),
         }
     }
 }
@@ -242,6 +257,7 @@ impl PilAir for AnyAir {
             AnyAir::InputData(air) => air.name(),
             AnyAir::MemAlign(air) => air.name(),
             AnyAir::Rom(air) => air.name(),
+            AnyAir::Sha256f(air) => air.name(),
         }
     }
     fn n(&self) -> usize {
@@ -257,6 +273,7 @@ impl PilAir for AnyAir {
             AnyAir::InputData(air) => air.n(),
             AnyAir::MemAlign(air) => air.n(),
             AnyAir::Rom(air) => air.n(),
+            AnyAir::Sha256f(air) => air.n(),
         }
     }
     fn columns(&self) -> &'static [support::ColumnInfo] {
@@ -272,6 +289,7 @@ impl PilAir for AnyAir {
             AnyAir::InputData(air) => air.columns(),
             AnyAir::MemAlign(air) => air.columns(),
             AnyAir::Rom(air) => air.columns(),
+            AnyAir::Sha256f(air) => air.columns(),
         }
     }
     fn fixed_columns(&self) -> &'static [support::FixedColumn] {
@@ -287,6 +305,7 @@ impl PilAir for AnyAir {
             AnyAir::InputData(air) => air.fixed_columns(),
             AnyAir::MemAlign(air) => air.fixed_columns(),
             AnyAir::Rom(air) => air.fixed_columns(),
+            AnyAir::Sha256f(air) => air.fixed_columns(),
         }
     }
     fn public_value_names(&self) -> &'static [&'static str] {
@@ -302,6 +321,7 @@ impl PilAir for AnyAir {
             AnyAir::InputData(air) => air.public_value_names(),
             AnyAir::MemAlign(air) => air.public_value_names(),
             AnyAir::Rom(air) => air.public_value_names(),
+            AnyAir::Sha256f(air) => air.public_value_names(),
         }
     }
     fn constraints(&self) -> &'static [support::ConstraintInfo] {
@@ -317,6 +337,7 @@ impl PilAir for AnyAir {
             AnyAir::InputData(air) => air.constraints(),
             AnyAir::MemAlign(air) => air.constraints(),
             AnyAir::Rom(air) => air.constraints(),
+            AnyAir::Sha256f(air) => air.constraints(),
         }
     }
     fn interaction_infos(&self) -> &'static [support::InteractionInfo] {
@@ -332,6 +353,7 @@ impl PilAir for AnyAir {
             AnyAir::InputData(air) => air.interaction_infos(),
             AnyAir::MemAlign(air) => air.interaction_infos(),
             AnyAir::Rom(air) => air.interaction_infos(),
+            AnyAir::Sha256f(air) => air.interaction_infos(),
         }
     }
     fn interactions<AB: AirBuilder>(&self, builder: &AB) -> Vec<support::Interaction<AB::Expr>> {
@@ -347,6 +369,7 @@ impl PilAir for AnyAir {
             AnyAir::InputData(air) => air.interactions(builder),
             AnyAir::MemAlign(air) => air.interactions(builder),
             AnyAir::Rom(air) => air.interactions(builder),
+            AnyAir::Sha256f(air) => air.interactions(builder),
         }
     }
 }

@@ -7,3 +7,4 @@ pub mod keccakf;
 pub mod main;
 pub mod mem;
 pub mod mem_align;
+pub mod sha256f;
