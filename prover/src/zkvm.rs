@@ -32,7 +32,9 @@ use crate::proof::Proof;
 use crate::prover::prove_traces;
 use crate::verifier::verify;
 use crate::witness::zisk::main::{self as main_sm, MainError, Step};
-use crate::witness::zisk::{arith, binary, binary_extension, keccakf, mem, mem_align, sha256f};
+use crate::witness::zisk::{
+    arith, arith_eq, binary, binary_extension, keccakf, mem, mem_align, sha256f,
+};
 
 /// Number of proof-level public values: the 64 u32 output slots.
 pub const NUM_OUTPUTS: usize = OUTPUT_SLOTS;
@@ -63,6 +65,14 @@ pub enum ZkvmError {
         step: u64,
         /// The precompile's name.
         name: &'static str,
+    },
+    /// A precompile call without a defined result (the emulator refuses it too).
+    #[error("step {step}: {source}")]
+    PrecompileCall {
+        /// The step.
+        step: u64,
+        /// Why.
+        source: zisk_precompiles::PrecompileError,
     },
     /// Main or Rom.
     #[error(transparent)]
@@ -384,6 +394,7 @@ impl Zkvm {
         mem_align::fill_crossing(&mut w, &pass.aligned, mem_rows.min(MEM_ALIGN_N))?;
         keccakf::fill(&mut w, &pass.keccak)?;
         sha256f::fill(&mut w, &pass.sha256)?;
+        arith_eq::fill(&mut w, &pass.arith_eq)?;
 
         let statement = w.finish();
         timings.fill = t.elapsed();
@@ -427,7 +438,14 @@ impl Zkvm {
 }
 
 /// The precompiles that have a machine (the others are refused with [`ZkvmError::Precompile`]).
-const PROVEN_PRECOMPILES: [u8; 2] = [zisk_vm::ops::op::KECCAK, zisk_vm::ops::op::SHA256];
+const PROVEN_PRECOMPILES: [u8; 6] = [
+    zisk_vm::ops::op::KECCAK,
+    zisk_vm::ops::op::SHA256,
+    zisk_vm::ops::op::ARITH256,
+    zisk_vm::ops::op::ARITH256_MOD,
+    zisk_vm::ops::op::SECP256K1_ADD,
+    zisk_vm::ops::op::SECP256K1_DBL,
+];
 
 /// Records every step of a replayed chunk.
 struct Recorder<'a> {
@@ -488,6 +506,7 @@ struct MemoryPass {
     aligned: Vec<mem_align::CrossingAccess>,
     keccak: Vec<keccakf::KeccakCall>,
     sha256: Vec<sha256f::Sha256Call>,
+    arith_eq: Vec<arith_eq::ArithEqCall>,
 }
 
 /// Every memory access of the run, in step order: aligned words per region, and the sub-word
@@ -503,6 +522,7 @@ fn memory_accesses(rom: &ZiskRom, steps: &[Step], input: &[u8]) -> Result<Memory
     let mut aligned = Vec::new();
     let mut keccak = Vec::new();
     let mut sha256 = Vec::new();
+    let mut arith_eq = Vec::new();
 
     let word = |addr: u64, image: &HashMap<u64, u64>| -> u64 {
         image
@@ -609,53 +629,40 @@ fn memory_accesses(rom: &ZiskRom, steps: &[Step], input: &[u8]) -> Result<Memory
             }
             keccak.push(call);
         }
-        if inst.op == zisk_vm::ops::op::SHA256 {
-            // Reads of the pointers, the state and the block at slot 2, the state's write at
-            // slot 3 (as keccak). Mem proves each word once per step, so operands that share a
-            // word cannot be proven.
-            let addr = s.b;
-            let mut reads = Vec::with_capacity(14);
-            let [state_ptr, input_ptr] = [addr, addr.wrapping_add(8)].map(|a| word(a, &image));
-            reads.extend([addr, addr.wrapping_add(8)]);
-            let mut call = sha256f::Sha256Call {
-                step: t,
-                addr,
-                state_ptr,
-                input_ptr,
-                state: [0; 4],
-                input: [0; 8],
-            };
-            for (i, v) in call.state.iter_mut().enumerate() {
-                let a = state_ptr.wrapping_add(8 * i as u64);
-                *v = word(a, &image);
-                reads.push(a);
+        // The other precompiles: reads at slot 2, writes at slot 3 (as keccak). Mem proves each
+        // word once per step, so operands that share a word cannot be proven.
+        let call = if inst.op == zisk_vm::ops::op::SHA256 {
+            let call = sha256f::Sha256Call::read(t, s.b, |a| word(a, &image));
+            let accesses = (call.reads(), call.writes());
+            sha256.push(call);
+            Some(accesses)
+        } else if arith_eq::ArithEqCall::handles(inst.op) {
+            let call = arith_eq::ArithEqCall::read(inst.op, t, s.b, |a| word(a, &image))
+                .map_err(|source| ZkvmError::PrecompileCall { step: t, source })?;
+            let accesses = (call.reads(), call.writes());
+            arith_eq.push(call);
+            Some(accesses)
+        } else {
+            None
+        };
+        if let Some((reads, writes)) = call {
+            for list in [&reads, &writes] {
+                let mut addrs: Vec<u64> = list.iter().map(|&(a, _)| a).collect();
+                addrs.sort_unstable();
+                addrs.dedup();
+                if addrs.len() != list.len() {
+                    return Err(ZkvmError::OverlappingOperands {
+                        step: t,
+                        name: op_name(inst.op),
+                    });
+                }
             }
-            for (i, v) in call.input.iter_mut().enumerate() {
-                let a = input_ptr.wrapping_add(8 * i as u64);
-                *v = word(a, &image);
-                reads.push(a);
-            }
-            let mut sorted = reads.clone();
-            sorted.sort_unstable();
-            sorted.dedup();
-            if sorted.len() != reads.len() {
-                return Err(ZkvmError::OverlappingOperands {
-                    step: t,
-                    name: "sha256",
-                });
-            }
-            let values = [state_ptr, input_ptr]
-                .into_iter()
-                .chain(call.state)
-                .chain(call.input);
-            for (a, v) in reads.into_iter().zip(values) {
+            for (a, v) in reads {
                 push(&mut regions, &mut image, t, a, base + 2, false, v)?;
             }
-            for (i, v) in call.output().into_iter().enumerate() {
-                let a = state_ptr.wrapping_add(8 * i as u64);
+            for (a, v) in writes {
                 push(&mut regions, &mut image, t, a, base + 3, true, v)?;
             }
-            sha256.push(call);
         }
         let value = if inst.store_pc {
             inst.paddr.wrapping_add(inst.jmp_offset2 as u64)
@@ -698,5 +705,6 @@ fn memory_accesses(rom: &ZiskRom, steps: &[Step], input: &[u8]) -> Result<Memory
         aligned,
         keccak,
         sha256,
+        arith_eq,
     })
 }

@@ -1511,7 +1511,7 @@ pub const MEM_ALIGN_CONSTRAINTS: &[crate::support::ConstraintInfo] = &[
 /// Bus calls, in the order `interactions` returns them.
 pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1523,7 +1523,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1535,7 +1535,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1559,7 +1559,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1571,7 +1571,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1583,7 +1583,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1595,7 +1595,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1607,7 +1607,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1619,7 +1619,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1631,7 +1631,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1643,7 +1643,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1655,7 +1655,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1667,7 +1667,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1679,7 +1679,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1691,7 +1691,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1703,7 +1703,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1715,7 +1715,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1727,7 +1727,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1739,7 +1739,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1751,7 +1751,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1763,7 +1763,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1775,7 +1775,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1787,7 +1787,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1799,7 +1799,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1811,7 +1811,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1823,7 +1823,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,
@@ -1835,7 +1835,7 @@ pub const MEM_ALIGN_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,

@@ -5,6 +5,7 @@
 //! builders) and the registry below ([`AirId`], [`AnyAir`], [`RANGES`],
 //! [`PUBLICS`], [`global_interactions`]).
 pub mod arith;
+pub mod arith_eq;
 pub mod binary;
 pub mod binary_extension;
 pub mod binary_table;
@@ -25,6 +26,8 @@ use p3_matrix::dense::RowMajorMatrix;
 pub enum AirId {
     /// `Arith`.
     Arith,
+    /// `ArithEq`.
+    ArithEq,
     /// `BinaryTable`.
     BinaryTable,
     /// `Binary`.
@@ -52,6 +55,7 @@ impl AirId {
     /// All AIRs, in instantiation order.
     pub const ALL: &'static [AirId] = &[
         AirId::Arith,
+        AirId::ArithEq,
         AirId::BinaryTable,
         AirId::Binary,
         AirId::BinaryExtension,
@@ -68,6 +72,7 @@ impl AirId {
     pub fn name(self) -> &'static str {
         match self {
             AirId::Arith => "Arith",
+            AirId::ArithEq => "ArithEq",
             AirId::BinaryTable => "BinaryTable",
             AirId::Binary => "Binary",
             AirId::BinaryExtension => "BinaryExtension",
@@ -85,6 +90,7 @@ impl AirId {
     pub fn air(self) -> AnyAir {
         match self {
             AirId::Arith => AnyAir::Arith(arith::ArithAir),
+            AirId::ArithEq => AnyAir::ArithEq(arith_eq::ArithEqAir),
             AirId::BinaryTable => AnyAir::BinaryTable(binary_table::BinaryTableAir),
             AirId::Binary => AnyAir::Binary(binary::BinaryAir),
             AirId::BinaryExtension => AnyAir::BinaryExtension(binary_extension::BinaryExtensionAir),
@@ -104,6 +110,8 @@ impl AirId {
 pub enum AnyAir {
     /// The AIR `Arith`.
     Arith(arith::ArithAir),
+    /// The AIR `ArithEq`.
+    ArithEq(arith_eq::ArithEqAir),
     /// The AIR `BinaryTable`.
     BinaryTable(binary_table::BinaryTableAir),
     /// The AIR `Binary`.
@@ -131,6 +139,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
     fn width(&self) -> usize {
         match self {
             AnyAir::Arith(air) => BaseAir::<F>::width(air),
+            AnyAir::ArithEq(air) => BaseAir::<F>::width(air),
             AnyAir::BinaryTable(air) => BaseAir::<F>::width(air),
             AnyAir::Binary(air) => BaseAir::<F>::width(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::width(air),
@@ -147,6 +156,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<F>> {
         match self {
             AnyAir::Arith(air) => BaseAir::<F>::preprocessed_trace(air),
+            AnyAir::ArithEq(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::BinaryTable(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::Binary(air) => BaseAir::<F>::preprocessed_trace(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::preprocessed_trace(air),
@@ -163,6 +173,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
     fn preprocessed_width(&self) -> usize {
         match self {
             AnyAir::Arith(air) => BaseAir::<F>::preprocessed_width(air),
+            AnyAir::ArithEq(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::BinaryTable(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::Binary(air) => BaseAir::<F>::preprocessed_width(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::preprocessed_width(air),
@@ -179,6 +190,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
     fn num_public_values(&self) -> usize {
         match self {
             AnyAir::Arith(air) => BaseAir::<F>::num_public_values(air),
+            AnyAir::ArithEq(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::BinaryTable(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::Binary(air) => BaseAir::<F>::num_public_values(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::num_public_values(air),
@@ -195,6 +207,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
     fn max_constraint_degree(&self) -> Option<usize> {
         match self {
             AnyAir::Arith(air) => BaseAir::<F>::max_constraint_degree(air),
+            AnyAir::ArithEq(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::BinaryTable(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::Binary(air) => BaseAir::<F>::max_constraint_degree(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::max_constraint_degree(air),
@@ -211,6 +224,7 @@ impl<F: Field> BaseAir<F> for AnyAir {
     fn num_constraints(&self) -> Option<usize> {
         match self {
             AnyAir::Arith(air) => BaseAir::<F>::num_constraints(air),
+            AnyAir::ArithEq(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::BinaryTable(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::Binary(air) => BaseAir::<F>::num_constraints(air),
             AnyAir::BinaryExtension(air) => BaseAir::<F>::num_constraints(air),
@@ -229,6 +243,7 @@ impl<AB: AirBuilder<F: Field>> Air<AB> for AnyAir {
     fn eval(&self, builder: &mut AB) {
         match self {
             AnyAir::Arith(air) => air.eval(builder),
+            AnyAir::ArithEq(air) => air.eval(builder),
             AnyAir::BinaryTable(air) => air.eval(builder),
             AnyAir::Binary(air) => air.eval(builder),
             AnyAir::BinaryExtension(air) => air.eval(builder),
@@ -247,6 +262,7 @@ impl PilAir for AnyAir {
     fn name(&self) -> &'static str {
         match self {
             AnyAir::Arith(air) => air.name(),
+            AnyAir::ArithEq(air) => air.name(),
             AnyAir::BinaryTable(air) => air.name(),
             AnyAir::Binary(air) => air.name(),
             AnyAir::BinaryExtension(air) => air.name(),
@@ -263,6 +279,7 @@ impl PilAir for AnyAir {
     fn n(&self) -> usize {
         match self {
             AnyAir::Arith(air) => air.n(),
+            AnyAir::ArithEq(air) => air.n(),
             AnyAir::BinaryTable(air) => air.n(),
             AnyAir::Binary(air) => air.n(),
             AnyAir::BinaryExtension(air) => air.n(),
@@ -279,6 +296,7 @@ impl PilAir for AnyAir {
     fn columns(&self) -> &'static [support::ColumnInfo] {
         match self {
             AnyAir::Arith(air) => air.columns(),
+            AnyAir::ArithEq(air) => air.columns(),
             AnyAir::BinaryTable(air) => air.columns(),
             AnyAir::Binary(air) => air.columns(),
             AnyAir::BinaryExtension(air) => air.columns(),
@@ -295,6 +313,7 @@ impl PilAir for AnyAir {
     fn fixed_columns(&self) -> &'static [support::FixedColumn] {
         match self {
             AnyAir::Arith(air) => air.fixed_columns(),
+            AnyAir::ArithEq(air) => air.fixed_columns(),
             AnyAir::BinaryTable(air) => air.fixed_columns(),
             AnyAir::Binary(air) => air.fixed_columns(),
             AnyAir::BinaryExtension(air) => air.fixed_columns(),
@@ -311,6 +330,7 @@ impl PilAir for AnyAir {
     fn public_value_names(&self) -> &'static [&'static str] {
         match self {
             AnyAir::Arith(air) => air.public_value_names(),
+            AnyAir::ArithEq(air) => air.public_value_names(),
             AnyAir::BinaryTable(air) => air.public_value_names(),
             AnyAir::Binary(air) => air.public_value_names(),
             AnyAir::BinaryExtension(air) => air.public_value_names(),
@@ -327,6 +347,7 @@ impl PilAir for AnyAir {
     fn constraints(&self) -> &'static [support::ConstraintInfo] {
         match self {
             AnyAir::Arith(air) => air.constraints(),
+            AnyAir::ArithEq(air) => air.constraints(),
             AnyAir::BinaryTable(air) => air.constraints(),
             AnyAir::Binary(air) => air.constraints(),
             AnyAir::BinaryExtension(air) => air.constraints(),
@@ -343,6 +364,7 @@ impl PilAir for AnyAir {
     fn interaction_infos(&self) -> &'static [support::InteractionInfo] {
         match self {
             AnyAir::Arith(air) => air.interaction_infos(),
+            AnyAir::ArithEq(air) => air.interaction_infos(),
             AnyAir::BinaryTable(air) => air.interaction_infos(),
             AnyAir::Binary(air) => air.interaction_infos(),
             AnyAir::BinaryExtension(air) => air.interaction_infos(),
@@ -359,6 +381,7 @@ impl PilAir for AnyAir {
     fn interactions<AB: AirBuilder>(&self, builder: &AB) -> Vec<support::Interaction<AB::Expr>> {
         match self {
             AnyAir::Arith(air) => air.interactions(builder),
+            AnyAir::ArithEq(air) => air.interactions(builder),
             AnyAir::BinaryTable(air) => air.interactions(builder),
             AnyAir::Binary(air) => air.interactions(builder),
             AnyAir::BinaryExtension(air) => air.interactions(builder),
@@ -393,10 +416,15 @@ pub const RANGES: &[support::RangeInfo] = &[
     support::RangeInfo {
         bus: 105,
         min: 0,
-        max: 1023,
+        max: 511,
     },
     support::RangeInfo {
         bus: 106,
+        min: 0,
+        max: 1023,
+    },
+    support::RangeInfo {
+        bus: 107,
         min: 0,
         max: 255,
     },

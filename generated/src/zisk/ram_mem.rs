@@ -466,7 +466,7 @@ pub const RAM_MEM_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 105,
+        bus: 106,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,

@@ -466,7 +466,7 @@ pub const ROM_DATA_INTERACTIONS: &[crate::support::InteractionInfo] = &[
         row_offset: 0,
     },
     crate::support::InteractionInfo {
-        bus: 106,
+        bus: 107,
         kind: crate::support::BusKind::RangeCheck,
         direction: crate::support::Direction::Assume,
         scope: crate::support::Scope::Row,

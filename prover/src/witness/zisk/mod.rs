@@ -1,6 +1,7 @@
 //! Fillers of the zkVM machines in `pil/zisk/`.
 
 pub mod arith;
+pub mod arith_eq;
 pub mod binary;
 pub mod binary_extension;
 pub mod keccakf;

@@ -39,6 +39,51 @@ pub struct Sha256Call {
 }
 
 impl Sha256Call {
+    /// Reads call `step` with `b = addr` through `word` (aligned u64 reads).
+    pub fn read(step: u64, addr: u64, word: impl Fn(u64) -> u64) -> Self {
+        let (state_ptr, input_ptr) = (word(addr), word(addr.wrapping_add(8)));
+        Self {
+            step,
+            addr,
+            state_ptr,
+            input_ptr,
+            state: std::array::from_fn(|i| word(state_ptr.wrapping_add(8 * i as u64))),
+            input: std::array::from_fn(|i| word(input_ptr.wrapping_add(8 * i as u64))),
+        }
+    }
+
+    /// The words the call reads, `(address, value)`: the pointers, the state, the block.
+    pub fn reads(&self) -> Vec<(u64, u64)> {
+        let at = |base: u64, i: usize| base.wrapping_add(8 * i as u64);
+        let mut out = vec![
+            (self.addr, self.state_ptr),
+            (at(self.addr, 1), self.input_ptr),
+        ];
+        out.extend(
+            self.state
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| (at(self.state_ptr, i), v)),
+        );
+        out.extend(
+            self.input
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| (at(self.input_ptr, i), v)),
+        );
+        out
+    }
+
+    /// The words the call writes, `(address, value)`: the new state.
+    pub fn writes(&self) -> Vec<(u64, u64)> {
+        let at = |i: usize| self.state_ptr.wrapping_add(8 * i as u64);
+        self.output()
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (at(i), v))
+            .collect()
+    }
+
     /// The four state words written back (the host compression of `zisk-precompiles`; the
     /// trace recomputes it round by round and the AIR checks that the two agree through the
     /// memory bus).
