@@ -453,7 +453,7 @@ fn keccak_precompile_is_proven_and_forgeries_are_rejected() {
 
 /// The sha256-f precompile is proven: `sha_hasher_accel` (sha_hasher with `sha2` patched onto
 /// the precompile) gets the plain example's hash and proves. Rejected: a forged output word, a
-/// forged round (one bit of `a` after round 10), a forged message word read from memory, a
+/// forged round (one bit of `a` before round 10), a forged message word read from memory, a
 /// forged pointer on every row of the block, and a seeded sample of single-cell changes (the
 /// first and a middle round, the final working variables, the output row).
 #[test]
@@ -467,24 +467,24 @@ fn sha256_precompile_is_proven_and_forgeries_are_rejected() {
         let v = run.1.statement.traces[run.2].values[cell];
         (cell, Val::ONE - v - v)
     };
-    let every_row = |c: usize| (0..66).map(|row| (row * width + c, Val::ONE)).collect();
+    let every_row = |c: usize| (0..34).map(|row| (row * width + c, Val::ONE)).collect();
     forgeries_are_rejected(
         &run,
         &[
             (
                 "wrong output bit",
-                vec![flip(65 * width + col(|r| &r.s[3][7]))],
+                vec![flip(33 * width + col(|r| &r.ma[7]))],
             ),
             (
-                "wrong working variable after round 10",
-                vec![flip(11 * width + col(|r| &r.s[0][5]))],
+                "wrong working variable before round 10",
+                vec![flip(5 * width + col(|r| &r.a[5]))],
             ),
             ("wrong message word", vec![(col(|r| &r.w[3]), Val::ONE)]),
             ("wrong state pointer", every_row(col(|r| &r.state_ptr))),
             ("wrong call step", every_row(col(|r| &r.step))),
         ],
     );
-    sampled_changes_are_rejected(&run.0, &run.1, run.2, &[0, 30, 64, 65]);
+    sampled_changes_are_rejected(&run.0, &run.1, run.2, &[0, 15, 32, 33]);
 }
 
 /// The ArithEq precompiles are proven: the `precompiles` example (3 doublings and an addition

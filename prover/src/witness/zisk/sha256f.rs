@@ -1,6 +1,6 @@
-//! Witness of the `Sha256f` precompile machine (`pil/zisk/sha256f.pil`): one 66-row block per
-//! `sha256` call (64 rounds, the final working variables, the output), computed here as the PIL
-//! lays them out.
+//! Witness of the `Sha256f` precompile machine (`pil/zisk/sha256f.pil`): one 34-row block per
+//! `sha256` call (two rounds per row, the final working variables, the output), computed here as
+//! the PIL lays them out.
 
 use std::borrow::BorrowMut;
 
@@ -14,8 +14,8 @@ use zisk_precompiles::sha256::K;
 use crate::config::Val;
 use crate::pil::{PilError, PilWitness};
 
-/// Rows per call: 64 rounds, the working variables after the last one, the output.
-pub const BLOCK_ROWS: usize = 66;
+/// Rows per call: 32 rows of two rounds, the working variables after the last one, the output.
+pub const BLOCK_ROWS: usize = 34;
 
 /// Calls per instance at the largest height (the last rows hold a partial, inactive block).
 pub const CALLS_PER_INSTANCE: usize = SHA256F_N / BLOCK_ROWS;
@@ -106,7 +106,8 @@ fn small_sigma1(x: u32) -> u32 {
     x.rotate_right(17) ^ x.rotate_right(19) ^ (x >> 10)
 }
 
-/// `na` and `ne` before reduction: `h + Σ1 + Ch + K + W + Σ0 + Maj` and `d + h + Σ1 + Ch + K + W`.
+/// The sums that become the new a and e of a round from state `v = [a, b, …, h]`:
+/// `h + Σ1 + Ch + K + W + Σ0 + Maj` and `d + h + Σ1 + Ch + K + W`.
 fn round_sums(v: &[u32; 8], k: u32, w: u32) -> (u64, u64) {
     let [a, b, c, d, e, f, g, h] = *v;
     let sig1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
@@ -117,7 +118,33 @@ fn round_sums(v: &[u32; 8], k: u32, w: u32) -> (u64, u64) {
     (t1 + sig0 as u64 + maj as u64, d as u64 + t1)
 }
 
-/// Fills the 66 rows of one block (`rows.len()` may be shorter: the trace's partial last
+/// The state after one round.
+fn round(v: &[u32; 8], k: u32, w: u32) -> [u32; 8] {
+    let (sa, se) = round_sums(v, k, w);
+    let [a, b, c, _, e, f, g, _] = *v;
+    [sa as u32, a, b, c, se as u32, e, f, g]
+}
+
+/// The words a row holds: `a..h` (d and h as values) and `ma`, `me`.
+struct RowWords {
+    v: [u32; 8],
+    ma: u32,
+    me: u32,
+}
+
+/// `value` and its carry bits where carries are allowed, else the whole sum as the value.
+fn split<const N: usize>(sum: u64, carries: bool) -> (Val, [Val; N]) {
+    if carries {
+        (
+            Val::from_u32(sum as u32),
+            std::array::from_fn(|j| Val::from_u64((sum >> (32 + j)) & 1)),
+        )
+    } else {
+        (Val::from_u64(sum), [Val::ZERO; N])
+    }
+}
+
+/// Fills the 34 rows of one block (`rows.len()` may be shorter: the trace's partial last
 /// block).
 fn fill_block(call: Option<&Sha256Call>, rows: &mut [Val]) {
     let c = call.copied().unwrap_or(Sha256Call {
@@ -140,61 +167,84 @@ fn fill_block(call: Option<&Sha256Call>, rows: &mut [Val]) {
             .wrapping_add(small_sigma0(sched[t - 15]))
             .wrapping_add(sched[t - 16]);
     }
+    // The words of every row: rounds, then FIN (the final state), then OUT (the output, with
+    // words 3 and 7 in ma and me).
+    let mut words = Vec::with_capacity(BLOCK_ROWS);
     let mut v = hin;
-    for (r, slot) in rows.chunks_exact_mut(NUM_SHA256F_COLS).enumerate() {
+    for r in 0..32 {
+        let mid = round(&v, K[2 * r], sched[2 * r]);
+        words.push(RowWords {
+            v,
+            ma: mid[0],
+            me: mid[4],
+        });
+        v = round(&mid, K[2 * r + 1], sched[2 * r + 1]);
+    }
+    words.push(RowWords { v, ma: 0, me: 0 });
+    let out: [u32; 8] = std::array::from_fn(|i| v[i].wrapping_add(hin[i]));
+    words.push(RowWords {
+        v: [out[0], out[1], out[2], 0, out[4], out[5], out[6], 0],
+        ma: out[3],
+        me: out[7],
+    });
+
+    let active = call.is_some();
+    for (r, (slot, rw)) in rows
+        .chunks_exact_mut(NUM_SHA256F_COLS)
+        .zip(&words)
+        .enumerate()
+    {
         let row: &mut Sha256fRow<Val> = slot.borrow_mut();
-        row.s = v.map(bits);
-        let round = r < 64;
-        let (k, w0) = if round { (K[r], sched[r]) } else { (0, 0) };
-        let (sa, se) = round_sums(&v, k, w0);
-        if round {
-            row.na = Val::from_u32(sa as u32);
-            row.ne = Val::from_u32(se as u32);
-            row.ca = std::array::from_fn(|j| Val::from_u64((sa >> (32 + j)) & 1));
-            row.ce = std::array::from_fn(|j| Val::from_u64((se >> (32 + j)) & 1));
-            row.w = std::array::from_fn(|i| Val::from_u32(sched[r + i]));
-        } else {
-            row.na = Val::from_u64(sa);
-            row.ne = Val::from_u64(se);
-        }
-        let (w1, w14) = if round {
-            (sched[r + 1], sched[r + 14])
+        let [a, b, c3, d, e, f, g, h] = rw.v;
+        row.a = bits(a);
+        row.b = bits(b);
+        row.c = bits(c3);
+        row.e = bits(e);
+        row.f = bits(f);
+        row.g = bits(g);
+        row.ma = bits(rw.ma);
+        row.me = bits(rw.me);
+        row.d = Val::from_u32(d);
+        row.h = Val::from_u32(h);
+        let is_round = r < 32;
+        let (k1, k2) = if is_round {
+            (K[2 * r], K[2 * r + 1])
         } else {
             (0, 0)
         };
-        row.s0bits = bits(w1);
-        row.s1bits = bits(w14);
-        let wsum = small_sigma1(w14) as u64
-            + if round { sched[r + 9] as u64 } else { 0 }
-            + small_sigma0(w1) as u64
-            + w0 as u64;
-        if r < 48 {
-            row.wnext = Val::from_u32(wsum as u32);
-            row.cw = std::array::from_fn(|j| Val::from_u64((wsum >> (32 + j)) & 1));
-        } else {
-            row.wnext = Val::from_u64(wsum);
-        }
+        let win: [u32; 16] = std::array::from_fn(|i| if is_round { sched[2 * r + i] } else { 0 });
+        let (sa1, se1) = round_sums(&rw.v, k1, win[0]);
+        let (sa2, se2) = round_sums(&[rw.ma, a, b, c3, rw.me, e, f, g], k2, win[1]);
+        (row.na1, row.ca1) = split(sa1, is_round);
+        (row.ne1, row.ce1) = split(se1, is_round);
+        (row.na2, row.ca2) = split(sa2, is_round);
+        (row.ne2, row.ce2) = split(se2, is_round);
+        row.w = win.map(Val::from_u32);
+        row.w1b = bits(win[1]);
+        row.w2b = bits(win[2]);
+        row.w14b = bits(win[14]);
+        row.w15b = bits(win[15]);
+        let sum1 = small_sigma1(win[14]) as u64
+            + win[9] as u64
+            + small_sigma0(win[1]) as u64
+            + win[0] as u64;
+        let sum2 = small_sigma1(win[15]) as u64
+            + win[10] as u64
+            + small_sigma0(win[2]) as u64
+            + win[1] as u64;
+        (row.wn1, row.cw1) = split(sum1, r < 24);
+        (row.wn2, row.cw2) = split(sum2, r < 24);
         row.hin = hin.map(Val::from_u32);
+        if r == 32 {
+            row.co = std::array::from_fn(|i| Val::from_u64((rw.v[i] as u64 + hin[i] as u64) >> 32));
+        }
         row.addr = Val::from_u64(c.addr);
         row.state_ptr = Val::from_u64(c.state_ptr);
         row.input_ptr = Val::from_u64(c.input_ptr);
         row.step = Val::from_u64(c.step);
-        let active = call.is_some();
         row.active = Val::from_bool(active);
         row.do_read = Val::from_bool(active && r == 0);
         row.do_write = Val::from_bool(active && r == BLOCK_ROWS - 1);
-
-        // The next row's working variables.
-        if round {
-            let [a, b, c, _, e, f, g, _] = v;
-            v = [sa as u32, a, b, c, se as u32, e, f, g];
-        } else if r == 64 {
-            for i in 0..8 {
-                let sum = v[i] as u64 + hin[i] as u64;
-                row.co[i] = Val::from_u64(sum >> 32);
-                v[i] = sum as u32;
-            }
-        }
     }
 }
 
@@ -221,9 +271,62 @@ pub fn fill(witness: &mut PilWitness<'_, AnyAir>, calls: &[Sha256Call]) -> Resul
 mod tests {
     use std::borrow::Borrow;
 
+    use p3_air::Air;
     use p3_field::PrimeField64;
+    use p3_matrix::Matrix;
+    use rand::{rngs::StdRng, Rng, SeedableRng};
+    use zisk_generated::support::PilAir;
+    use zisk_generated::zisk::sha256f::NUM_SHA256F_PUBLIC_VALUES;
 
     use super::*;
+    use crate::check::ConstraintChecker;
+
+    /// The indices of the rows of `trace` on which some Sha256f constraint fails.
+    fn failing_rows(trace: &RowMajorMatrix<Val>) -> Vec<usize> {
+        let h = trace.height();
+        let fixed = zisk_generated::support::fixed_trace(Sha256fAir.fixed_columns(), h);
+        let fw = fixed.width();
+        let publics = vec![Val::ZERO; NUM_SHA256F_PUBLIC_VALUES];
+        let w = NUM_SHA256F_COLS;
+        (0..h)
+            .filter(|&r| {
+                let n = (r + 1) % h;
+                let mut checker = ConstraintChecker::new(
+                    (&trace.values[r * w..][..w], &trace.values[n * w..][..w]),
+                    (&fixed.values[r * fw..][..fw], &fixed.values[n * fw..][..fw]),
+                    &publics,
+                    &[],
+                    r,
+                    h,
+                );
+                Sha256fAir.eval(&mut checker);
+                !checker.failed_constraints().is_empty()
+            })
+            .collect()
+    }
+
+    /// Seeded random calls (and the padding after them) satisfy every constraint on every row,
+    /// and one flipped bit of a round's state breaks some.
+    #[test]
+    fn blocks_satisfy_the_constraints() {
+        let mut rng = StdRng::seed_from_u64(5);
+        let calls: Vec<Sha256Call> = (0..3)
+            .map(|i| Sha256Call {
+                step: 10 + i,
+                addr: 0x1000,
+                state_ptr: 0x2000,
+                input_ptr: 0x3000,
+                state: std::array::from_fn(|_| rng.gen()),
+                input: std::array::from_fn(|_| rng.gen()),
+            })
+            .collect();
+        let mut trace = sha256f_trace(&calls);
+        assert_eq!(failing_rows(&trace), Vec::<usize>::new());
+        let row: &mut Sha256fRow<Val> =
+            trace.values[40 * NUM_SHA256F_COLS..][..NUM_SHA256F_COLS].borrow_mut();
+        row.e[9] = Val::ONE - row.e[9];
+        assert!(!failing_rows(&trace).is_empty());
+    }
 
     fn word(bits: &[Val; 32]) -> u64 {
         bits.iter()
@@ -248,7 +351,18 @@ mod tests {
             trace.values[r * NUM_SHA256F_COLS..][..NUM_SHA256F_COLS].borrow()
         };
         let state = |r: usize| -> [u64; 4] {
-            std::array::from_fn(|i| word(&row(r).s[2 * i]) | word(&row(r).s[2 * i + 1]) << 32)
+            let x = row(r);
+            let (d, h) = if r == BLOCK_ROWS - 1 {
+                (word(&x.ma), word(&x.me))
+            } else {
+                (x.d.as_canonical_u64(), x.h.as_canonical_u64())
+            };
+            [
+                word(&x.a) | word(&x.b) << 32,
+                word(&x.c) | d << 32,
+                word(&x.e) | word(&x.f) << 32,
+                word(&x.g) | h << 32,
+            ]
         };
         assert_eq!(state(0), call.state);
         assert_eq!(state(BLOCK_ROWS - 1), call.output());
