@@ -158,7 +158,7 @@ fn rebuilt_examples_match_the_committed_elfs() {
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     eprintln!("examples rebuilt in {:.1}s", start.elapsed().as_secs_f64());
-    for name in ["sha_hasher", "fibonacci", "keccak", "precompiles"] {
+    for name in ["sha_hasher", "fibonacci", "keccak", "precompiles", "ecdsa"] {
         let built = examples
             .join("target/riscv64ima-zisk-zkvm-elf/release")
             .join(name);
@@ -173,7 +173,7 @@ fn rebuilt_examples_match_the_committed_elfs() {
 
     // The accelerated variants are workspaces of their own (their [patch.crates-io] must not
     // reach the other examples); they share the examples' target directory and its std build.
-    for name in ["sha_hasher_accel", "keccak_accel"] {
+    for name in ["sha_hasher_accel", "keccak_accel", "ecdsa_accel"] {
         let out = cargo_zisk()
             .args(["build", "--release"])
             .current_dir(examples.join(name))

@@ -1,6 +1,7 @@
 //! Runs the committed example ELFs (`examples/elf/*.elf`) in `ziskemu` and compares their public
-//! outputs with values computed on the host; checks that a guest panic is a clear failure, and
-//! that the precompile-accelerated variants give the same outputs in far fewer steps.
+//! outputs with values computed on the host (for `ecdsa`, the known verdicts: every signature
+//! valid, every tampered one rejected); checks that a guest panic is a clear failure, and that the
+//! precompile-accelerated variants give the same outputs in far fewer steps.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -116,8 +117,26 @@ fn keccak_accel_matches_tiny_keccak() {
     check("keccak_accel", keccak_chain, &[0, 1, 20, 64, 1000]);
 }
 
-/// Steps and the count of one opcode, from `ziskemu -x`.
-fn stats(name: &str, n: u64, opcode: &str) -> (u64, u64) {
+/// What `examples/ecdsa` outputs for n: every one of the n signatures verifies (slot 0) and all
+/// six tampered cases are rejected (slot 1, one bit each).
+fn ecdsa_outputs(n: u64) -> Vec<u32> {
+    vec![n as u32, 0x3f]
+}
+
+#[test]
+fn ecdsa_matches_k256() {
+    check("ecdsa", ecdsa_outputs, &[0, 1, 4, 5]);
+}
+
+/// The same program on the drop-in k256 (secp256k1 and arith256_mod precompiles) gives the
+/// outputs of crates.io's k256: the valid signatures verify, the tampered ones do not.
+#[test]
+fn ecdsa_accel_matches_k256() {
+    check("ecdsa_accel", ecdsa_outputs, &[0, 1, 2, 3, 4, 5, 9]);
+}
+
+/// Steps and the counts of `opcodes`, from `ziskemu -x`.
+fn stats<const K: usize>(name: &str, n: u64, opcodes: [&str; K]) -> (u64, [u64; K]) {
     let elf = examples_dir().join("elf").join(format!("{name}.elf"));
     let dir = std::env::temp_dir().join(format!("zisk-cli-examples-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -139,10 +158,11 @@ fn stats(name: &str, n: u64, opcode: &str) -> (u64, u64) {
     };
     let main = text.lines().find(|l| l.contains("Main Cost:")).unwrap();
     let steps = field(main, "sec ");
-    let ops = text
-        .lines()
-        .find(|l| l.trim_start().starts_with(&format!("{opcode}:")))
-        .map_or(0, |l| field(l, "steps/op) ("));
+    let ops = opcodes.map(|opcode| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{opcode}:")))
+            .map_or(0, |l| field(l, "steps/op) ("))
+    });
     (steps, ops)
 }
 
@@ -152,8 +172,8 @@ fn accelerated_examples_use_the_precompiles_and_take_fewer_steps() {
         ("sha_hasher", "sha_hasher_accel", "sha256"),
         ("keccak", "keccak_accel", "keccak"),
     ] {
-        let (plain_steps, plain_ops) = stats(plain, 20, opcode);
-        let (accel_steps, accel_ops) = stats(accel, 20, opcode);
+        let (plain_steps, [plain_ops]) = stats(plain, 20, [opcode]);
+        let (accel_steps, [accel_ops]) = stats(accel, 20, [opcode]);
         assert_eq!(plain_ops, 0, "{plain} must not call the precompile");
         assert_eq!(accel_ops, 20, "{accel}: one {opcode} per 32-byte hash");
         assert!(
@@ -161,6 +181,22 @@ fn accelerated_examples_use_the_precompiles_and_take_fewer_steps() {
             "{accel}: {accel_steps} steps, {plain}: {plain_steps}"
         );
     }
+
+    // ecdsa with n = 4: six verifications reach the curve arithmetic (the four signatures, the
+    // changed message and the other key). Each takes one doubling per bit of u1 and u2 (fewer
+    // while the accumulator is still the identity) and at most 15 + 128 additions; the inverse
+    // of s and the decompression of each key are square-and-multiply on arith256_mod.
+    let opcodes = ["secp256k1_dbl", "secp256k1_add", "arith256_mod"];
+    let (plain_steps, plain_ops) = stats("ecdsa", 4, opcodes);
+    let (accel_steps, [dbl, add, arith_mod]) = stats("ecdsa_accel", 4, opcodes);
+    assert_eq!(plain_ops, [0; 3], "ecdsa must not call the precompiles");
+    assert!((6 * 248..=6 * 256).contains(&dbl), "{dbl} doublings");
+    assert!((6 * 100..=6 * 143).contains(&add), "{add} additions");
+    assert!(arith_mod >= 6 * 256, "{arith_mod} arith256_mod calls");
+    assert!(
+        accel_steps * 10 < plain_steps,
+        "ecdsa_accel: {accel_steps} steps, ecdsa: {plain_steps}"
+    );
 }
 
 /// What `examples/precompiles` computes, with the host semantics of `zisk-precompiles`.

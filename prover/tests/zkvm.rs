@@ -520,3 +520,23 @@ fn arith_eq_precompiles_are_proven_and_forgeries_are_rejected() {
     );
     sampled_changes_are_rejected(&run.0, &run.1, run.2, &[0, 3, 4, 5, 6]);
 }
+
+/// ECDSA verification on the `k256` patch (`ecdsa_accel`, n = 0: the six tampered cases and the
+/// key decompressions) proves and verifies. Its square-and-multiply passes one pointer twice to
+/// arith256_mod, so ArithEq reads the aliased operand once.
+#[test]
+fn ecdsa_on_the_precompiles_proves() {
+    let opts = ZkvmOptions {
+        log_main_rows: 16,
+        log_mem_rows: 16,
+        ..ZkvmOptions::default()
+    };
+    let (program, w) = witness(&example("ecdsa_accel"), &0u64.to_le_bytes(), &opts);
+    assert_eq!(w.outputs[..2], [0, 0x3f], "no signature to count, six tampered rejected");
+    let mut pk = base_key();
+    let key = zkvm().add_program(&mut pk, &program).expect("rom setup");
+    let proof = zkvm().prove(&pk, &w).expect("prove");
+    zkvm()
+        .verify(&pk.vk, &key, &proof, &w.outputs)
+        .expect("honest proof");
+}

@@ -21,8 +21,8 @@
 //! `public {id}: 0x{value:08x}`.
 //!
 //! [`syscalls`] exposes the precompiles (keccak-f, sha256-f, arith256, arith256_mod,
-//! secp256k1 add/dbl); the crates under `ziskos/patches/` build drop-in `sha2` and `tiny-keccak`
-//! on them.
+//! secp256k1 add/dbl); the crates under `ziskos/patches/` build drop-in `sha2`, `tiny-keccak`
+//! and `k256` (ECDSA verification) on them.
 
 pub mod syscalls;
 

@@ -152,14 +152,37 @@ impl ArithEqCall {
         }
     }
 
-    /// The words the call reads, `(address, value)`, in the emulator's order.
+    /// The PIL's `same` flags: for the operand pairs (x1, y1), (x1, x2), (y1, x2), (x1, y2),
+    /// (y1, y2), (x2, y2), whether the second is at the address of the first (only the first
+    /// such earlier operand is flagged).
+    fn same(&self) -> [bool; 6] {
+        const PAIRS: [(usize, usize); 6] = [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)];
+        let at = self.num_addrs();
+        let mut flags = [false; 6];
+        for j in 1..4 {
+            let first = (0..j).find(|&i| at[i].is_some() && at[i] == at[j]);
+            if let Some(i) = first {
+                let pair = PAIRS
+                    .iter()
+                    .position(|&p| p == (i, j))
+                    .expect("a listed pair");
+                flags[pair] = true;
+            }
+        }
+        flags
+    }
+
+    /// The words the call reads, `(address, value)`: the pointers, then each operand (one read
+    /// for operands at the same address).
     pub fn reads(&self) -> Vec<(u64, u64)> {
         let mut out: Vec<(u64, u64)> = (0..num_ptrs(self.op))
             .map(|i| (self.addr.wrapping_add(8 * i as u64), self.ptrs[i]))
             .collect();
-        for (n, at) in self.num_addrs().into_iter().enumerate().take(4) {
-            if let Some(at) = at {
-                out.extend((0..4).map(|w| (at.wrapping_add(8 * w as u64), self.nums[n][w])));
+        let at = self.num_addrs();
+        for (n, a) in at.into_iter().enumerate().take(4) {
+            let repeated = (0..n).any(|i| at[i].is_some() && at[i] == a);
+            if let (Some(a), false) = (a, repeated) {
+                out.extend((0..4).map(|w| (a.wrapping_add(8 * w as u64), self.nums[n][w])));
             }
         }
         out
@@ -406,6 +429,7 @@ fn fill_row(call: &ArithEqCall, row: &mut ArithEqRow<Val>) {
     fill_carries(&mut row.c3lo, &mut row.c3hi, &e[2]);
     row.addr = Val::from_u64(call.addr);
     row.ptr = call.ptrs.map(Val::from_u64);
+    row.same = call.same().map(Val::from_bool);
     row.step = Val::from_u64(call.step);
 }
 
@@ -550,6 +574,21 @@ mod tests {
             call(OP_ARITH256_MOD, &[p, one, zero, p]),
             call(OP_ARITH256_MOD, &[zero, zero, zero, [3, 0, 0, 0]]),
         ];
+        // Four operands and the result at one address (a squaring passes one pointer twice).
+        let mut mem: HashMap<u64, u64> = HashMap::new();
+        for i in 0..5 {
+            mem.insert(0x1000 + 8 * i, 0x2000);
+        }
+        for (i, &w) in p_minus_1.iter().enumerate() {
+            mem.insert(0x2000 + 8 * i as u64, w);
+        }
+        let squaring = ArithEqCall::read(OP_ARITH256_MOD, 9, 0x1000, |a| {
+            mem.get(&a).copied().unwrap_or(0)
+        })
+        .expect("defined");
+        assert_eq!(squaring.same(), [true, true, false, true, false, false]);
+        assert_eq!(squaring.reads().len(), 5 + 4);
+        calls.push(squaring);
         let g2 = secp_point(2);
         let g3 = secp_point(3);
         let g7 = secp_point(7);
