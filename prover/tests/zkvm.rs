@@ -532,7 +532,11 @@ fn ecdsa_on_the_precompiles_proves() {
         ..ZkvmOptions::default()
     };
     let (program, w) = witness(&example("ecdsa_accel"), &0u64.to_le_bytes(), &opts);
-    assert_eq!(w.outputs[..2], [0, 0x3f], "no signature to count, six tampered rejected");
+    assert_eq!(
+        w.outputs[..2],
+        [0, 0x3f],
+        "no signature to count, six tampered rejected"
+    );
     let mut pk = base_key();
     let key = zkvm().add_program(&mut pk, &program).expect("rom setup");
     let proof = zkvm().prove(&pk, &w).expect("prove");
