@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const SHA_N20: [&str; 8] = [
     "98211882", "bd13089b", "6ccf1fca", "81f7f0e4", "abf6352a", "0c39c9b1", "1f142cac", "233f1280",
@@ -15,9 +16,12 @@ fn scratch() -> PathBuf {
     dir
 }
 
-/// Runs ziskemu on sha_hasher with n = 20 and the extra `args`.
+/// Runs ziskemu on sha_hasher with n = 20 and the extra `args`. Each call writes its own input
+/// file: the tests run in parallel, and rewriting a shared one could hand a run a truncated input.
 fn ziskemu(args: &[&str]) -> Output {
-    let input = scratch().join("n20.bin");
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
+    let input = scratch().join(format!("n20-{call}.bin"));
     std::fs::write(&input, 20u64.to_le_bytes()).unwrap();
     let elf = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/elf/sha_hasher.elf");
     Command::new(env!("CARGO_BIN_EXE_ziskemu"))

@@ -184,6 +184,9 @@ pub fn row_borrow_impls(name: &syn::Ident) -> TokenStream {
 /// (templates/support.rs) instead of unrolled generated code.
 const PROGRAM_CONSTRAINTS: usize = 256;
 
+/// AIRs with more bus calls than this build them through a `support::InteractionProgram`.
+const PROGRAM_INTERACTIONS: usize = 64;
+
 fn row_struct(name: &syn::Ident, groups: &[ColumnGroup], what: &str) -> TokenStream {
     let fields = groups.iter().map(|g| {
         let field = field_ident(&g.name);
@@ -739,6 +742,10 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
     };
     let mut interaction_infos = Vec::new();
     let mut interaction_exprs = Vec::new();
+    let program_interactions = air.interactions.len() > PROGRAM_INTERACTIONS;
+    let mut ilowering = Lowering::new(ctx.num_publics, ctx.num_proofvals);
+    let mut program_values = Vec::new();
+    let mut program_mults = Vec::new();
     for (k, i) in air.interactions.iter().enumerate() {
         let all: Vec<&Expr> = i
             .values
@@ -752,6 +759,16 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
         let (mult, values) = rebased
             .split_last()
             .expect("invariant: multiplicity present");
+        interaction_infos.push(with_range(
+            interaction_info(i, shift, &support),
+            range_tokens(ir, i),
+        ));
+        if program_interactions {
+            let steps: Vec<u32> = values.iter().map(|v| ilowering.lower(v)).collect();
+            program_values.push(quote! { &[#(#steps),*] });
+            program_mults.push(ilowering.lower(mult));
+            continue;
+        }
         let values = values.iter().map(|v| ictx.expr(v, 0));
         let mult = ictx.expr(mult, 0);
         let k = usize_lit(k);
@@ -762,13 +779,40 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
                 multiplicity: #mult,
             }
         });
-        interaction_infos.push(with_range(
-            interaction_info(i, shift, &support),
-            range_tokens(ir, i),
-        ));
     }
     let interactions_prologue = ictx.prologue(row, fixed_row, num_pv);
-    let interactions_body = if interaction_exprs.is_empty() {
+    let mut interaction_program = quote! {};
+    let interactions_body = if program_interactions {
+        // Many calls: one interpreted program instead of one huge function per builder.
+        let program_const = names.konst("{}_INTERACTION_PROGRAM");
+        let uses_fixed = ilowering
+            .ops
+            .iter()
+            .any(|op| matches!(op, ProgramOp::FixedLocal(_) | ProgramOp::FixedNext(_)));
+        let uses_publics = ilowering
+            .ops
+            .iter()
+            .any(|op| matches!(op, ProgramOp::Public(_)));
+        let ops = ilowering.ops.iter().map(op_tokens);
+        interaction_program = quote! {
+            /// The bus calls as a program over a shared expression DAG (per call, the steps
+            /// of its tuple and of its multiplicity).
+            pub const #program_const: #support::InteractionProgram = #support::InteractionProgram {
+                program: #support::ConstraintProgram {
+                    ops: {
+                        use #support::Op::*;
+                        &[#(#ops),*]
+                    },
+                    roots: &[],
+                    uses_fixed: #uses_fixed,
+                    uses_publics: #uses_publics,
+                },
+                values: &[#(#program_values),*],
+                multiplicities: &[#(#program_mults),*],
+            };
+        };
+        quote! { #program_const.interactions(builder, #interactions_const) }
+    } else if interaction_exprs.is_empty() {
         quote! {
             let _ = builder;
             Vec::new()
@@ -1031,6 +1075,7 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
         }
 
         #eval_parts
+        #interaction_program
 
         impl #support::PilAir for #air_ty {
             fn name(&self) -> &'static str {

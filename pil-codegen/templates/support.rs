@@ -798,6 +798,14 @@ pub struct ConstraintProgram {
 impl ConstraintProgram {
     /// Evaluates every step on `builder`'s current window and asserts the roots zero.
     pub fn eval<AB: AirBuilder>(&self, builder: &mut AB) {
+        let vals = self.values(builder);
+        for &r in self.roots {
+            builder.assert_zero(vals[r as usize].clone());
+        }
+    }
+
+    /// The value of every step on `builder`'s current window.
+    pub fn values<AB: AirBuilder>(&self, builder: &AB) -> Vec<AB::Expr> {
         let main = builder.main();
         let local = main.current_slice();
         let next = main.next_slice();
@@ -811,11 +819,7 @@ impl ConstraintProgram {
             None => (&[], &[]),
         };
         let publics: Vec<AB::Expr> = if self.uses_publics {
-            builder
-                .public_values()
-                .iter()
-                .map(|&p| p.into())
-                .collect()
+            builder.public_values().iter().map(|&p| p.into()).collect()
         } else {
             Vec::new()
         };
@@ -835,8 +839,39 @@ impl ConstraintProgram {
             };
             vals.push(v);
         }
-        for &r in self.roots {
-            builder.assert_zero(vals[r as usize].clone());
-        }
+        vals
+    }
+}
+
+/// The bus calls of an AIR with many of them, as steps of a [`ConstraintProgram`] (without
+/// roots): per call, the steps of its tuple and of its multiplicity.
+#[derive(Clone, Copy, Debug)]
+pub struct InteractionProgram {
+    /// The shared steps.
+    pub program: ConstraintProgram,
+    /// Per call, the step of each tuple element.
+    pub values: &'static [&'static [u32]],
+    /// Per call, the step of its multiplicity.
+    pub multiplicities: &'static [u32],
+}
+
+impl InteractionProgram {
+    /// The calls on `builder`'s current window, described by `infos` (same order).
+    pub fn interactions<AB: AirBuilder>(
+        &self,
+        builder: &AB,
+        infos: &'static [InteractionInfo],
+    ) -> Vec<Interaction<AB::Expr>> {
+        let vals = self.program.values(builder);
+        infos
+            .iter()
+            .zip(self.values)
+            .zip(self.multiplicities)
+            .map(|((info, values), &m)| Interaction {
+                info,
+                values: values.iter().map(|&i| vals[i as usize].clone()).collect(),
+                multiplicity: vals[m as usize].clone(),
+            })
+            .collect()
     }
 }
