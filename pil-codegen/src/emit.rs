@@ -500,6 +500,29 @@ impl Lowering {
     }
 }
 
+impl Lowering {
+    /// The `support::ConstraintProgram` literal of the steps lowered so far, with `roots`.
+    fn program_tokens(&self, roots: &[u32], support: &TokenStream) -> TokenStream {
+        let uses_fixed = self
+            .ops
+            .iter()
+            .any(|op| matches!(op, ProgramOp::FixedLocal(_) | ProgramOp::FixedNext(_)));
+        let uses_publics = self.ops.iter().any(|op| matches!(op, ProgramOp::Public(_)));
+        let ops = self.ops.iter().map(op_tokens);
+        quote! {
+            #support::ConstraintProgram {
+                ops: {
+                    use #support::Op::*;
+                    &[#(#ops),*]
+                },
+                roots: &[#(#roots),*],
+                uses_fixed: #uses_fixed,
+                uses_publics: #uses_publics,
+            }
+        }
+    }
+}
+
 /// Re-bases an expression list so the smallest row offset is 0; returns the shift applied.
 fn rebase(exprs: &[&Expr]) -> (Vec<Expr>, i64) {
     let lo = exprs
@@ -785,28 +808,12 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
     let interactions_body = if program_interactions {
         // Many calls: one interpreted program instead of one huge function per builder.
         let program_const = names.konst("{}_INTERACTION_PROGRAM");
-        let uses_fixed = ilowering
-            .ops
-            .iter()
-            .any(|op| matches!(op, ProgramOp::FixedLocal(_) | ProgramOp::FixedNext(_)));
-        let uses_publics = ilowering
-            .ops
-            .iter()
-            .any(|op| matches!(op, ProgramOp::Public(_)));
-        let ops = ilowering.ops.iter().map(op_tokens);
+        let program = ilowering.program_tokens(&[], &support);
         interaction_program = quote! {
             /// The bus calls as a program over a shared expression DAG (per call, the steps
             /// of its tuple and of its multiplicity).
             pub const #program_const: #support::InteractionProgram = #support::InteractionProgram {
-                program: #support::ConstraintProgram {
-                    ops: {
-                        use #support::Op::*;
-                        &[#(#ops),*]
-                    },
-                    roots: &[],
-                    uses_fixed: #uses_fixed,
-                    uses_publics: #uses_publics,
-                },
+                program: #program,
                 values: &[#(#program_values),*],
                 multiplicities: &[#(#program_mults),*],
             };
@@ -955,27 +962,11 @@ pub fn emit_air(ir: &Ir, air: &Air, options: &EmitOptions) -> TokenStream {
         let program_const = names.konst("{}_PROGRAM");
         let mut lowering = Lowering::new(ctx.num_publics, ctx.num_proofvals);
         let roots: Vec<u32> = program_exprs.iter().map(|e| lowering.lower(e)).collect();
-        let uses_fixed = lowering
-            .ops
-            .iter()
-            .any(|op| matches!(op, ProgramOp::FixedLocal(_) | ProgramOp::FixedNext(_)));
-        let uses_publics = lowering
-            .ops
-            .iter()
-            .any(|op| matches!(op, ProgramOp::Public(_)));
-        let ops = lowering.ops.iter().map(op_tokens);
+        let program = lowering.program_tokens(&roots, &support);
         eval_parts = quote! {
             /// The constraints as a program over a shared expression DAG (one root per
             /// constraint, in constraint order).
-            pub const #program_const: #support::ConstraintProgram = #support::ConstraintProgram {
-                ops: {
-                    use #support::Op::*;
-                    &[#(#ops),*]
-                },
-                roots: &[#(#roots),*],
-                uses_fixed: #uses_fixed,
-                uses_publics: #uses_publics,
-            };
+            pub const #program_const: #support::ConstraintProgram = #program;
         };
         (quote! { #program_const.eval(builder); }, quote! {})
     };

@@ -437,15 +437,23 @@ impl Zkvm {
     }
 }
 
-/// The precompiles that have a machine (the others are refused with [`ZkvmError::Precompile`]).
-const PROVEN_PRECOMPILES: [u8; 6] = [
-    zisk_vm::ops::op::KECCAK,
-    zisk_vm::ops::op::SHA256,
-    zisk_vm::ops::op::ARITH256,
-    zisk_vm::ops::op::ARITH256_MOD,
-    zisk_vm::ops::op::SECP256K1_ADD,
-    zisk_vm::ops::op::SECP256K1_DBL,
-];
+/// The precompile machine that proves opcode `op`, if any (a run using a precompile without one
+/// is refused with [`ZkvmError::Precompile`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PrecompileMachine {
+    Keccakf,
+    Sha256f,
+    ArithEq,
+}
+
+fn precompile_machine(op: u8) -> Option<PrecompileMachine> {
+    match op {
+        zisk_vm::ops::op::KECCAK => Some(PrecompileMachine::Keccakf),
+        zisk_vm::ops::op::SHA256 => Some(PrecompileMachine::Sha256f),
+        _ if arith_eq::ArithEqCall::handles(op) => Some(PrecompileMachine::ArithEq),
+        _ => None,
+    }
+}
 
 /// Records every step of a replayed chunk.
 struct Recorder<'a> {
@@ -458,7 +466,7 @@ impl Observer for Recorder<'_> {
     fn on_step(&mut self, inst: &ExecInst, a: u64, b: u64, c: u64, flag: bool, _: &[u64; 32]) {
         let idx = self.rom.index_of(inst.pc).unwrap_or(0);
         if self.bad.is_none()
-            && !PROVEN_PRECOMPILES.contains(&inst.op)
+            && precompile_machine(inst.op).is_none()
             && matches!(
                 op_info(inst.op).map(|i| i.op_type),
                 Some(OpType::Precompile)
@@ -610,40 +618,30 @@ fn memory_accesses(rom: &ZiskRom, steps: &[Step], input: &[u8]) -> Result<Memory
                 push(&mut regions, &mut image, t, addr, base + 1, false, s.b)?;
             }
         }
-        if inst.op == zisk_vm::ops::op::KECCAK {
-            // The precompile's own accesses: reads at slot 2, writes at slot 3 (zisk-spec §10.2).
-            let addr = s.b;
-            let mut call = keccakf::KeccakCall {
-                step: t,
-                addr,
-                input: [0; 25],
-            };
-            for (i, lane) in call.input.iter_mut().enumerate() {
-                let a = addr.wrapping_add(8 * i as u64);
-                *lane = word(a, &image);
-                push(&mut regions, &mut image, t, a, base + 2, false, *lane)?;
+        // The precompile's own accesses: reads at slot 2, writes at slot 3 (zisk-spec §10.2).
+        // Mem proves each word once per step, so operands that share a word cannot be proven.
+        let read = |a| word(a, &image);
+        let call = match precompile_machine(inst.op) {
+            Some(PrecompileMachine::Keccakf) => {
+                let call = keccakf::KeccakCall::read(t, s.b, read);
+                let accesses = (call.reads(), call.writes());
+                keccak.push(call);
+                Some(accesses)
             }
-            for (i, lane) in keccakf::output(&call).into_iter().enumerate() {
-                let a = addr.wrapping_add(8 * i as u64);
-                push(&mut regions, &mut image, t, a, base + 3, true, lane)?;
+            Some(PrecompileMachine::Sha256f) => {
+                let call = sha256f::Sha256Call::read(t, s.b, read);
+                let accesses = (call.reads(), call.writes());
+                sha256.push(call);
+                Some(accesses)
             }
-            keccak.push(call);
-        }
-        // The other precompiles: reads at slot 2, writes at slot 3 (as keccak). Mem proves each
-        // word once per step, so operands that share a word cannot be proven.
-        let call = if inst.op == zisk_vm::ops::op::SHA256 {
-            let call = sha256f::Sha256Call::read(t, s.b, |a| word(a, &image));
-            let accesses = (call.reads(), call.writes());
-            sha256.push(call);
-            Some(accesses)
-        } else if arith_eq::ArithEqCall::handles(inst.op) {
-            let call = arith_eq::ArithEqCall::read(inst.op, t, s.b, |a| word(a, &image))
-                .map_err(|source| ZkvmError::PrecompileCall { step: t, source })?;
-            let accesses = (call.reads(), call.writes());
-            arith_eq.push(call);
-            Some(accesses)
-        } else {
-            None
+            Some(PrecompileMachine::ArithEq) => {
+                let call = arith_eq::ArithEqCall::read(inst.op, t, s.b, read)
+                    .map_err(|source| ZkvmError::PrecompileCall { step: t, source })?;
+                let accesses = (call.reads(), call.writes());
+                arith_eq.push(call);
+                Some(accesses)
+            }
+            None => None,
         };
         if let Some((reads, writes)) = call {
             for list in [&reads, &writes] {

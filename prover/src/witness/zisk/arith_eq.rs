@@ -292,13 +292,13 @@ fn quotient(num: BigInt, p: &BigInt) -> BigInt {
     q
 }
 
-fn fill_row(call: &ArithEqCall, row: &mut ArithEqRow<Val>) {
-    let p = big(&secp256k1::P);
+/// Fills the row of `call`; `p` is secp256k1's field prime.
+fn fill_row(call: &ArithEqCall, p: &BigInt, row: &mut ArithEqRow<Val>) {
     let n: [BigInt; 6] = std::array::from_fn(|i| big(&call.nums[i]));
     let [x1, y1, x2, y2, x3, y3] = &n;
     let zero = BigInt::from(0);
-    let modp = |v: BigInt| v.mod_floor(&p);
-    let inverse = |v: &BigInt| modp(v.clone()).modpow(&(&p - 2), &p);
+    let modp = |v: BigInt| v.mod_floor(p);
+    let inverse = |v: &BigInt| modp(v.clone()).modpow(&(p - 2), p);
     let (mut s, mut inv) = (zero.clone(), zero.clone());
     let mut q: [BigInt; 4] = std::array::from_fn(|_| zero.clone());
     let mut q1_high = false;
@@ -314,18 +314,18 @@ fn fill_row(call: &ArithEqCall, row: &mut ArithEqRow<Val>) {
         OP_SECP256K1_ADD => {
             inv = inverse(&(x2 - x1));
             s = modp((y2 - y1) * &inv);
-            q[0] = quotient(&s * (x2 - x1) - (y2 - y1), &p);
-            q[1] = quotient(&s * &s - x1 - x2 - x3, &p);
-            q[2] = quotient(&s * (x1 - x3) - y1 - y3, &p);
-            q[3] = quotient((x2 - x1) * &inv - 1, &p);
+            q[0] = quotient(&s * (x2 - x1) - (y2 - y1), p);
+            q[1] = quotient(&s * &s - x1 - x2 - x3, p);
+            q[2] = quotient(&s * (x1 - x3) - y1 - y3, p);
+            q[3] = quotient((x2 - x1) * &inv - 1, p);
         }
         OP_SECP256K1_DBL => {
             inv = inverse(y1);
             s = modp(3 * x1 * x1 * inverse(&(2 * y1)));
-            q[0] = quotient(2 * &s * y1 - 3 * x1 * x1, &p);
-            q[1] = quotient(&s * &s - 2 * x1 - x3, &p);
-            q[2] = quotient(&s * (x1 - x3) - y1 - y3, &p);
-            q[3] = quotient(y1 * &inv - 1, &p);
+            q[0] = quotient(2 * &s * y1 - 3 * x1 * x1, p);
+            q[1] = quotient(&s * &s - 2 * x1 - x3, p);
+            q[2] = quotient(&s * (x1 - x3) - y1 - y3, p);
+            q[3] = quotient(y1 * &inv - 1, p);
         }
         _ => {}
     }
@@ -340,7 +340,7 @@ fn fill_row(call: &ArithEqCall, row: &mut ArithEqRow<Val>) {
             quotient_chunks(&q[i])
         }
     });
-    let pc = chunks(&p);
+    let pc = chunks(p);
 
     // E0 (47 coefficients) and E1..E3 (32), as in the PIL.
     let mut e0 = vec![0i128; 47];
@@ -409,17 +409,17 @@ fn fill_row(call: &ArithEqCall, row: &mut ArithEqRow<Val>) {
     row.q2 = cq[2].map(field);
     row.q3 = cq[3].map(field);
     let m = match call.op {
-        OP_ARITH256_MOD => Some(y2.clone()),
-        OP_SECP256K1_ADD | OP_SECP256K1_DBL => Some(p.clone()),
+        OP_ARITH256_MOD => Some(y2),
+        OP_SECP256K1_ADD | OP_SECP256K1_DBL => Some(p),
         _ => None,
     };
     if let Some(m) = m {
-        let (d, b) = less_than(x3, &m);
+        let (d, b) = less_than(x3, m);
         row.dx = d.map(field);
         row.bx = b.map(field);
     }
     if matches!(call.op, OP_SECP256K1_ADD | OP_SECP256K1_DBL) {
-        let (d, b) = less_than(y3, &p);
+        let (d, b) = less_than(y3, p);
         row.dy = d.map(field);
         row.by = b.map(field);
     }
@@ -452,6 +452,7 @@ fn fill_padding(row: &mut ArithEqRow<Val>) {
 /// The trace of up to [`ARITH_EQ_N`] calls, as short as they allow.
 pub fn arith_eq_trace(calls: &[ArithEqCall]) -> RowMajorMatrix<Val> {
     let height = crate::pil::instance_height(calls.len());
+    let p = big(&secp256k1::P);
     let mut values = vec![Val::ZERO; height * NUM_ARITH_EQ_COLS];
     values
         .par_chunks_mut(NUM_ARITH_EQ_COLS)
@@ -459,7 +460,7 @@ pub fn arith_eq_trace(calls: &[ArithEqCall]) -> RowMajorMatrix<Val> {
         .for_each(|(i, slot)| {
             let row: &mut ArithEqRow<Val> = slot.borrow_mut();
             match calls.get(i) {
-                Some(call) => fill_row(call, row),
+                Some(call) => fill_row(call, &p, row),
                 None => fill_padding(row),
             }
         });
@@ -513,23 +514,28 @@ mod tests {
             .expect("a defined call")
     }
 
-    /// Every row of the trace of `calls` satisfies every ArithEq constraint.
-    fn assert_rows_hold(calls: &[ArithEqCall]) {
-        let trace = arith_eq_trace(calls);
+    /// The rows of `trace` on which some ArithEq constraint fails.
+    fn failing_rows(trace: &RowMajorMatrix<Val>) -> Vec<usize> {
         let publics = vec![Val::ZERO; NUM_ARITH_EQ_PUBLIC_VALUES];
         let h = trace.height();
-        for r in 0..h {
-            let row = &trace.values[r * NUM_ARITH_EQ_COLS..][..NUM_ARITH_EQ_COLS];
-            let next = &trace.values[(r + 1) % h * NUM_ARITH_EQ_COLS..][..NUM_ARITH_EQ_COLS];
-            let mut checker = ConstraintChecker::new((row, next), (&[], &[]), &publics, &[], r, h);
-            ArithEqAir.eval(&mut checker);
-            assert!(
-                checker.failed_constraints().is_empty(),
-                "row {r} ({:?}): constraints {:?} fail",
-                calls.get(r),
-                checker.failed_constraints()
-            );
-        }
+        let w = NUM_ARITH_EQ_COLS;
+        (0..h)
+            .filter(|&r| {
+                let (row, next) = (
+                    &trace.values[r * w..][..w],
+                    &trace.values[(r + 1) % h * w..][..w],
+                );
+                let mut checker =
+                    ConstraintChecker::new((row, next), (&[], &[]), &publics, &[], r, h);
+                ArithEqAir.eval(&mut checker);
+                !checker.failed_constraints().is_empty()
+            })
+            .collect()
+    }
+
+    /// Every row of the trace of `calls` satisfies every ArithEq constraint.
+    fn assert_rows_hold(calls: &[ArithEqCall]) {
+        assert_eq!(failing_rows(&arith_eq_trace(calls)), Vec::<usize>::new());
     }
 
     fn secp_point(k: u64) -> [u64; 8] {
@@ -624,23 +630,36 @@ mod tests {
     fn a_forged_result_fails() {
         let [x, y] = halves(&secp_point(5));
         for op in [OP_SECP256K1_DBL, OP_ARITH256] {
-            let c = call(op, &[x, y, x]);
-            let mut trace = arith_eq_trace(&[c]);
+            let mut trace = arith_eq_trace(&[call(op, &[x, y, x])]);
             let row: &mut ArithEqRow<Val> = trace.values[..NUM_ARITH_EQ_COLS].borrow_mut();
             row.x3[3] += Val::ONE;
-            let publics = vec![Val::ZERO; NUM_ARITH_EQ_PUBLIC_VALUES];
-            let h = trace.height();
-            let (first, rest) = trace.values.split_at(NUM_ARITH_EQ_COLS);
-            let mut checker = ConstraintChecker::new(
-                (first, &rest[..NUM_ARITH_EQ_COLS]),
-                (&[], &[]),
-                &publics,
-                &[],
-                0,
-                h,
-            );
-            ArithEqAir.eval(&mut checker);
-            assert!(!checker.failed_constraints().is_empty(), "op {op:#x}");
+            assert_eq!(failing_rows(&trace), vec![0], "op {op:#x}");
         }
+    }
+
+    /// arith256_mod's result d + m satisfies the equation with the quotient one less: only the
+    /// canonical-result check (`d < m`) rejects it.
+    #[test]
+    fn a_non_canonical_result_fails() {
+        let m = [7, 0, 0, 0];
+        let mut c = call(
+            OP_ARITH256_MOD,
+            &[[5, 0, 0, 0], [3, 0, 0, 0], [1, 0, 0, 0], m],
+        );
+        assert_eq!(c.nums[4], [2, 0, 0, 0]);
+        c.nums[4][0] += 7;
+        assert_eq!(failing_rows(&arith_eq_trace(&[c])), vec![0]);
+    }
+
+    /// A `same` flag on operands at different addresses (which would skip a memory read) breaks
+    /// a constraint.
+    #[test]
+    fn a_forged_same_flag_fails() {
+        let c = call(OP_ARITH256, &[[1, 2, 3, 4], [1, 2, 3, 4], [0; 4]]);
+        assert_eq!(c.same(), [false; 6]);
+        let mut trace = arith_eq_trace(&[c]);
+        let row: &mut ArithEqRow<Val> = trace.values[..NUM_ARITH_EQ_COLS].borrow_mut();
+        row.same[0] = Val::ONE;
+        assert_eq!(failing_rows(&trace), vec![0]);
     }
 }

@@ -116,6 +116,37 @@ pub fn output(call: &KeccakCall) -> [u64; 25] {
     state
 }
 
+impl KeccakCall {
+    /// Reads call `step` with `b = addr` (the state) through `word` (aligned u64 reads).
+    pub fn read(step: u64, addr: u64, word: impl Fn(u64) -> u64) -> Self {
+        Self {
+            step,
+            addr,
+            input: std::array::from_fn(|i| word(lane_addr(addr, i))),
+        }
+    }
+
+    /// The words the call reads, `(address, value)`: the 25 lanes.
+    pub fn reads(&self) -> Vec<(u64, u64)> {
+        (0..25)
+            .map(|i| (lane_addr(self.addr, i), self.input[i]))
+            .collect()
+    }
+
+    /// The words the call writes, `(address, value)`: the permuted lanes.
+    pub fn writes(&self) -> Vec<(u64, u64)> {
+        output(self)
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (lane_addr(self.addr, i), v))
+            .collect()
+    }
+}
+
+fn lane_addr(addr: u64, i: usize) -> u64 {
+    addr.wrapping_add(8 * i as u64)
+}
+
 /// Adds the `Keccakf` instances of `calls` to `witness`.
 pub fn fill(witness: &mut PilWitness<'_, AnyAir>, calls: &[KeccakCall]) -> Result<(), PilError> {
     for chunk in calls.chunks(CALLS_PER_INSTANCE) {
